@@ -1,0 +1,45 @@
+/**
+ * Detectors for values that look like personal data or secrets. They screen the
+ * only free-form strings in the protocol (additionalData); every other string is
+ * a closed pattern that cannot hold these in the first place.
+ */
+
+interface Detector {
+  name: string;
+  test(value: string): boolean;
+}
+
+const IPV4 = /(^|[^\d.])(\d{1,3}\.){3}\d{1,3}($|[^\d.])/;
+const IPV6 = /(^|[^0-9a-f:])([0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}($|[^0-9a-f:])/i;
+const EMAIL = /[^\s@]+@[^\s@]+/;
+const URL_LIKE = /[a-z][a-z0-9+.-]*:\/\//i;
+// a dot between two labels whose last one is alphabetic looks like a host name (example.com, api.acme.io)
+const DOMAIN = /[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}($|[^a-z0-9])/i;
+const JWT = /eyJ[A-Za-z0-9_-]{4,}/;
+const LONG_DIGITS = /\d{7,}/;
+const TOKEN_CHARS = /[A-Za-z0-9+/=_-]{16,}/g;
+
+/** A run of 16+ token characters mixing letters and digits reads as a key, token or hash. */
+function hasSecretLikeToken(value: string): boolean {
+  for (const run of value.match(TOKEN_CHARS) ?? []) {
+    if (/[0-9]/.test(run) && /[A-Za-z]/.test(run)) return true;
+  }
+  return false;
+}
+
+export const DETECTORS: readonly Detector[] = [
+  { name: "email", test: (v) => EMAIL.test(v) },
+  { name: "ip-address", test: (v) => IPV4.test(v) || IPV6.test(v) },
+  { name: "url", test: (v) => URL_LIKE.test(v) },
+  { name: "domain", test: (v) => DOMAIN.test(v) },
+  { name: "jwt", test: (v) => JWT.test(v) },
+  { name: "bearer", test: (v) => /bearer\s/i.test(v) },
+  { name: "long-number", test: (v) => LONG_DIGITS.test(v) },
+  { name: "secret-like", test: hasSecretLikeToken },
+];
+
+/** The name of the first detector that fires, or undefined when the value looks harmless. */
+export function detectPersonalData(value: string): string | undefined {
+  for (const detector of DETECTORS) if (detector.test(value)) return detector.name;
+  return undefined;
+}
