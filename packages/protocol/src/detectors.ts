@@ -10,30 +10,32 @@ interface Detector {
 }
 
 const IPV4 = /(^|[^\d.])(\d{1,3}\.){3}\d{1,3}($|[^\d.])/;
-const IPV6 = /(^|[^0-9a-f:])([0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}($|[^0-9a-f:])/i;
+// two or more colons between hex groups: every IPv6 form (::1, fe80::…, ::ffff:…), at the cost of a few false alarms
+const IPV6 = /(^|[^0-9a-z])[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,}/i;
 const EMAIL = /[^\s@]+@[^\s@]+/;
 const URL_LIKE = /[a-z][a-z0-9+.-]*:\/\//i;
 // a dot between two labels whose last one is alphabetic looks like a host name (example.com, api.acme.io)
 const DOMAIN = /[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}($|[^a-z0-9])/i;
-const JWT = /eyJ[A-Za-z0-9_-]{4,}/;
+// "eyJ" is base64 for '{"': the start of every JWT segment, in base64url or plain base64
+const JWT = /eyJ[A-Za-z0-9_/+=-]{2,}/;
 const LONG_DIGITS = /\d{7,}/;
-const TOKEN_CHARS = /[A-Za-z0-9+/=_-]{16,}/g;
+const TOKEN_CHARS = /[A-Za-z0-9+/=_.-]{16,}/g;
 
-/** A run of 16+ token characters mixing letters and digits reads as a key, token or hash. */
+/** A run of 16+ token characters (dots included: base64 segments, dotted keys) mixing letters and at least two digits reads as a key, token or hash. */
 function hasSecretLikeToken(value: string): boolean {
   for (const run of value.match(TOKEN_CHARS) ?? []) {
-    if (/[0-9]/.test(run) && /[A-Za-z]/.test(run)) return true;
+    if (/[0-9].*[0-9]/.test(run) && /[A-Za-z]/.test(run)) return true;
   }
   return false;
 }
 
 export const DETECTORS: readonly Detector[] = [
   { name: "email", test: (v) => EMAIL.test(v) },
-  { name: "ip-address", test: (v) => IPV4.test(v) || IPV6.test(v) },
-  { name: "url", test: (v) => URL_LIKE.test(v) },
-  { name: "domain", test: (v) => DOMAIN.test(v) },
   { name: "jwt", test: (v) => JWT.test(v) },
   { name: "bearer", test: (v) => /bearer\s/i.test(v) },
+  { name: "url", test: (v) => URL_LIKE.test(v) },
+  { name: "ip-address", test: (v) => IPV4.test(v) || IPV6.test(v) },
+  { name: "domain", test: (v) => DOMAIN.test(v) },
   { name: "long-number", test: (v) => LONG_DIGITS.test(v) },
   { name: "secret-like", test: hasSecretLikeToken },
 ];

@@ -13,11 +13,11 @@ export const LIMITS = {
 export const CONTEXT: Field = obj(
   {
     runtime: enumOf(RUNTIMES, "JavaScript runtime.", { required: true }),
-    runtimeVersion: str("Runtime version.", { pattern: SEMVER, maxLength: 48 }),
+    runtimeVersion: str("Runtime version.", { pattern: SEMVER, maxLength: 48, screened: true }),
     platform: str("Operating system (`linux`, `darwin`, `win32`).", { pattern: SHORT_ID, maxLength: 16 }),
     arch: str("CPU architecture (`x64`, `arm64`).", { pattern: SHORT_ID, maxLength: 16 }),
     framework: enumOf(FRAMEWORKS, "Web framework, read from the app's dependencies."),
-    frameworkVersion: str("Framework version.", { pattern: SEMVER, maxLength: 48 }),
+    frameworkVersion: str("Framework version.", { pattern: SEMVER, maxLength: 48, screened: true }),
     environment: enumOf(ENVIRONMENTS, "Deployment environment.", { required: true }),
     provider: enumOf(PROVIDERS, "Hosting or CI provider, as std-env detects it."),
   },
@@ -28,7 +28,7 @@ export const CONTEXT: Field = obj(
 export const ADDITIONAL_DATA: RecordField = {
   kind: "record",
   doc: "The app's own `additionalData`, merged into every event. Values that look like personal data are dropped.",
-  key: str("Key.", { pattern: DATA_KEY, maxLength: 32 }),
+  key: str("Key.", { pattern: DATA_KEY, maxLength: 32, screened: true }),
   value: str("Value: a short word, a number or a boolean.", { pattern: DATA_VALUE, maxLength: 64, screened: true }),
   maxKeys: LIMITS.maxAdditionalDataKeys,
 };
@@ -46,7 +46,7 @@ export const ENVELOPE = obj(
       "`persistent` when the id is kept on disk; `ephemeral` when it lives only as long as the process.",
       { required: true },
     ),
-    sdkVersion: str("Version of the telemetry client.", { pattern: SEMVER, maxLength: 48, required: true }),
+    sdkVersion: str("Version of the telemetry client.", { pattern: SEMVER, maxLength: 48, required: true, screened: true }),
     sentAt: int("When the batch was sent, Unix milliseconds.", { min: 0, max: 8.64e15, required: true }),
     dropped: int("Events the client dropped since its last delivered batch (buffer full).", {
       min: 0,

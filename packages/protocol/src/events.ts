@@ -75,7 +75,7 @@ const features = obj(
 export const EVENT_PROPS: Readonly<Record<EventType, Field>> = {
   init: obj(
     {
-      betterAuthVersion: str("Better Auth version.", { pattern: SEMVER, maxLength: 48 }),
+      betterAuthVersion: str("Better Auth version.", { pattern: SEMVER, maxLength: 48, screened: true }),
       database: obj(
         {
           kind: enumOf(DATABASE_KINDS, "Database engine."),
@@ -125,8 +125,9 @@ export const EVENT_PROPS: Readonly<Record<EventType, Field>> = {
       type: str("Error class name (`APIError`, `TypeError`); never a message or stack.", {
         pattern: ERROR_TYPE,
         maxLength: 48,
+        screened: true,
       }),
-      code: str("Better Auth error code.", { pattern: ERROR_CODE, maxLength: 64 }),
+      code: str("Better Auth error code.", { pattern: ERROR_CODE, maxLength: 64, screened: true }),
       status: status(false),
       route: route(false),
       count,
@@ -147,7 +148,7 @@ export const EVENT_PROPS: Readonly<Record<EventType, Field>> = {
       method: enumOf(AUTH_METHODS, "How the user tried to authenticate.", { required: true }),
       provider,
       kind: enumOf(["sign-in", "sign-up"], "Whether it was a sign-in or a sign-up."),
-      reason: str("Error code of the failure (`INVALID_EMAIL_OR_PASSWORD`).", { pattern: ERROR_CODE, maxLength: 64 }),
+      reason: str("Error code of the failure (`INVALID_EMAIL_OR_PASSWORD`).", { pattern: ERROR_CODE, maxLength: 64, screened: true }),
       count,
     },
     "Failed sign-ins and sign-ups.",

@@ -11,10 +11,14 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * for every route the app does not define. Mixed case, digits-only segments and
  * query strings cannot match, so a concrete id or a search cannot travel in a route.
  */
-export const ROUTE = /^(\*|\/|(\/(:[a-zA-Z][a-zA-Z0-9]{0,31}|[a-z][a-z0-9._-]{0,47}))+)$/;
+export const ROUTE = /^(\*|\/|(\/(:[a-zA-Z][a-zA-Z0-9]{0,31}|\.?[a-z][a-z0-9._-]{0,47}))+)$/;
 
-/** An error code in Better Auth's style: INVALID_EMAIL_OR_PASSWORD. */
-export const ERROR_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
+/**
+ * An error code in Better Auth's style: INVALID_EMAIL_OR_PASSWORD. Words of at
+ * most 16 characters, so a long token cannot pass as one word; the detectors
+ * screen what is left.
+ */
+export const ERROR_CODE = /^[A-Z][A-Z0-9]{0,15}(_[A-Z0-9]{1,16}){0,11}$/;
 
 /** An error class name: TypeError, APIError, SqliteError. */
 export const ERROR_TYPE = /^[A-Z][A-Za-z0-9]{0,47}$/;
@@ -22,8 +26,8 @@ export const ERROR_TYPE = /^[A-Z][A-Za-z0-9]{0,47}$/;
 /** A short identifier such as a platform (linux) or an architecture (x64). */
 export const SHORT_ID = /^[a-z0-9][a-z0-9_-]{0,15}$/;
 
-/** additionalData keys: region, environment, app_tier. */
-export const DATA_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/;
+/** additionalData keys: region, environment, app_tier (no dots: a dotted key reads as a host name). */
+export const DATA_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 
 /** additionalData values: short plain words; the detectors screen what this lets through. */
 export const DATA_VALUE = /^[A-Za-z0-9 _.:/+-]{0,64}$/;

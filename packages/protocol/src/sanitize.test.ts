@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { sanitizeAdditionalData, sanitizeEnvelope, sanitizeEvent } from "./sanitize.js";
+
+const id = "01920000-0000-7000-8000-000000000000";
+
+describe("sanitizeEvent", () => {
+  it("keeps declared fields and drops everything else, reporting each drop without its value", () => {
+    const drops: string[] = [];
+    const event = sanitizeEvent(
+      { id, type: "error", ts: 1, props: { code: "USER_NOT_FOUND", status: 404, count: 1, message: "no user jane@x.io", stack: "at x" } },
+      (d) => drops.push(`${d.path}:${d.reason}`),
+    );
+    expect(event).toEqual({ id, type: "error", ts: 1, props: { code: "USER_NOT_FOUND", status: 404, count: 1 } });
+    expect(drops).toEqual(["props.message:undeclared field", "props.stack:undeclared field"]);
+    expect(drops.join()).not.toContain("jane");
+  });
+
+  it("drops a value that fails its pattern instead of cleaning it", () => {
+    const event = sanitizeEvent({ id, type: "error", ts: 1, props: { code: "bad code jane@x.io", type: "TypeError", count: 1 } });
+    expect(event?.props).toEqual({ type: "TypeError", count: 1 });
+  });
+
+  it("drops the whole event when a required field is invalid", () => {
+    expect(sanitizeEvent({ id, type: "auth_success", ts: 1, props: { method: "carrier-pigeon", count: 1 } })).toBeUndefined();
+    expect(sanitizeEvent({ id, type: "nope", ts: 1, props: {} })).toBeUndefined();
+    expect(sanitizeEvent({ id: "not-a-uuid", type: "init", ts: 1, props: {} })).toBeUndefined();
+  });
+
+  it("keeps only known plugin ids and providers", () => {
+    const event = sanitizeEvent({ id, type: "init", ts: 1, props: { plugins: ["admin", "acme-internal"], socialProviders: ["github", "acme-okta"] } });
+    expect(event?.props).toEqual({ plugins: ["admin"], socialProviders: ["github"] });
+  });
+
+  it.each(["/sign-in/email", "/callback/:id", "*", "/", "/.well-known/openid-configuration", "/two-factor/verify-totp"])(
+    "accepts the route template %s",
+    (route) => {
+      const props = { route, method: "GET", status: 200, source: "handler", count: 1, duration: { sumMs: 1, buckets: [1] } };
+      expect(sanitizeEvent({ id, type: "api_request", ts: 1, props })?.props.route).toBe(route);
+    },
+  );
+
+  it.each(["/user/12345", "/verify?token=abc", "/reset-password/AbCdEf123", "/callback/github#x", "sign-in", "//x", "/a b"])(
+    "refuses the concrete path %s",
+    (route) => {
+      const props = { route, method: "GET", status: 200, source: "handler", count: 1, duration: { sumMs: 1, buckets: [1] } };
+      expect(sanitizeEvent({ id, type: "api_request", ts: 1, props })).toBeUndefined();
+    },
+  );
+});
+
+describe("sanitizeAdditionalData", () => {
+  it("keeps short words, numbers and booleans and drops personal data and reserved keys", () => {
+    const clean = sanitizeAdditionalData({
+      region: "us-east-1",
+      environment: "staging",
+      replicas: 3,
+      beta: true,
+      owner: "jane@example.com",
+      host: "app.acme.io",
+      ip: "10.0.0.7",
+      nested: { a: 1 },
+      "bad key": "x",
+      constructor: "x",
+      big: Number.POSITIVE_INFINITY,
+    });
+    expect(clean).toEqual({ region: "us-east-1", environment: "staging", replicas: 3, beta: true });
+  });
+
+  it("keeps at most 16 keys", () => {
+    const data = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, i]));
+    expect(Object.keys(sanitizeAdditionalData(data))).toHaveLength(16);
+  });
+
+  it("keeps a value of exactly 64 characters and drops one of 65", () => {
+    expect(sanitizeAdditionalData({ a: "a".repeat(64), b: "b".repeat(65) })).toEqual({ a: "a".repeat(64) });
+  });
+});
+
+describe("sanitizeEnvelope", () => {
+  it("requires an installation id, sdk version and runtime context", () => {
+    const envelope = {
+      installationId: "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b",
+      idKind: "persistent",
+      sdkVersion: "0.1.0",
+      sentAt: 1,
+      context: { runtime: "node", environment: "production", hostname: "web-1" },
+    };
+    expect(sanitizeEnvelope(envelope)).toEqual({ ...envelope, context: { runtime: "node", environment: "production" } });
+    expect(sanitizeEnvelope({ ...envelope, installationId: "web-1.acme.io" })).toBeUndefined();
+  });
+});
