@@ -36,9 +36,9 @@ export function createFetchTransport(): Transport {
           headers,
           body,
           signal: controller.signal,
-          // never send the app's cookies or credentials along
-          credentials: "omit",
-          redirect: "error",
+          // a redirect is not followed (it would re-send the batch somewhere else) and counts as a refusal;
+          // workerd rejects redirect: "error", and server-side fetch sends no cookies to omit
+          redirect: "manual",
         });
         // drain the body so the connection can be reused; its content is not needed
         await response.arrayBuffer().catch(() => undefined);
