@@ -132,7 +132,13 @@ function enabledClient(options: TelemetryOptions, config: ResolvedConfig, logger
         events,
         debugDrop,
       );
-      return batch ? { batch, body: JSON.stringify(batch) } : undefined;
+      if (!batch) return undefined;
+      try {
+        options.onPayload?.(batch);
+      } catch {
+        // an observer's bug must not stop delivery
+      }
+      return { batch, body: JSON.stringify(batch) };
     },
     report(outcome: SendOutcome, count: number) {
       if (config.debug || outcome.kind === "delivered") return;
@@ -170,7 +176,8 @@ function enabledClient(options: TelemetryOptions, config: ResolvedConfig, logger
       moveWindow();
       // the host awaits this, so the deadline holds the process open (an unref'd one would
       // let Node exit mid-await with code 13); the deadline bounds how long
-      if (queue.length) await within(handOff(delivery.drain()), timeoutMs, true);
+      // a round already running holds batches taken out of the queue: wait for it too
+      if (queue.length || delivery.busy) await within(handOff(delivery.drain()), timeoutMs, true);
     } catch {
       // never into the host
     }

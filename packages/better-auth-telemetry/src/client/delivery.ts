@@ -38,6 +38,11 @@ export class Delivery {
 
   constructor(private readonly o: DeliveryOptions) {}
 
+  /** A round is running (its batch may be out of the queue and on the wire). */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
   /** Sends until the queue is empty, the retries of this round are spent, or it is stopped. Shared by concurrent callers. */
   drain(): Promise<void> {
     this.running ??= this.loop()

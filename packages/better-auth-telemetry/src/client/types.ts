@@ -1,6 +1,7 @@
 /** The client's public types: its options, what each event accepts, and what status() reports. */
 import type {
   AUTH_METHODS,
+  WireBatch,
   DATABASE_ADAPTERS,
   DATABASE_KINDS,
   EventType,
@@ -40,6 +41,8 @@ export interface TelemetryOptions {
   waitUntil?: (promise: Promise<unknown>) => void;
   /** Where the installation id is kept, or `false` to keep it in memory only. @default `$XDG_CONFIG_HOME/better-auth-telemetry/installation-id` (or `~/.config/...`) */
   installationIdPath?: string | false;
+  /** Sees every batch exactly as it will be sent (after the privacy guard), also in debug mode: for audits and previews. */
+  onPayload?: (batch: WireBatch) => void;
   /** Receives warnings and debug output. @default console */
   logger?: TelemetryLogger;
   /** The environment to read instead of `process.env` (for runtimes that pass it per request). */

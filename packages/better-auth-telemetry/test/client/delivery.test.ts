@@ -232,3 +232,22 @@ describe("never into the host", () => {
     expect(() => createTelemetry({ endpoint: 5 as unknown as string, additionalData: hostile as {} })).not.toThrow();
   });
 });
+
+describe("flush", () => {
+  it("waits for a delivery already on the wire, not only for what is still queued", async () => {
+    const s = await sink();
+    const t = client({ endpoint: s.url });
+    t.track("init", { betterAuthVersion: "1.7.25" }); // starts a delivery at once
+    await t.flush();
+    expect(eventCount(s)).toBe(1);
+  });
+
+  it("shows every batch to onPayload exactly as sent", async () => {
+    const s = await sink();
+    const seen: unknown[] = [];
+    const t = client({ endpoint: s.url, onPayload: (b) => seen.push(b) });
+    t.track("auth_success", { method: "email" });
+    await t.flush();
+    expect(seen).toEqual(s.batches());
+  });
+});
