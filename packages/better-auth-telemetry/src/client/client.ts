@@ -174,9 +174,10 @@ function enabledClient(options: TelemetryOptions, config: ResolvedConfig, logger
     try {
       if (stopped) return;
       moveWindow();
-      // the host awaits this, so the deadline holds the process open (an unref'd one would
-      // let Node exit mid-await with code 13); the deadline bounds how long
-      // a round already running holds batches taken out of the queue: wait for it too
+      delivery.wake();
+      // A round already running holds batches taken out of the queue: wait for it too.
+      // The host awaits this, so the deadline holds the process open (an unref'd one would
+      // let Node exit mid-await with code 13); the deadline bounds how long.
       if (queue.length || delivery.busy) await within(handOff(delivery.drain()), timeoutMs, true);
     } catch {
       // never into the host

@@ -34,6 +34,9 @@ export class Delivery {
   private running?: Promise<void>;
   private failures = 0;
   private notBefore = 0;
+  /** The current wait is the server's (Retry-After), which a flush must respect too. */
+  private serverSaidWait = false;
+  private wakeUp?: () => void;
   stopped = false;
 
   constructor(private readonly o: DeliveryOptions) {}
@@ -41,6 +44,26 @@ export class Delivery {
   /** A round is running (its batch may be out of the queue and on the wire). */
   get busy(): boolean {
     return this.running !== undefined;
+  }
+
+  /**
+   * Cuts short our own backoff (not a server's Retry-After): an explicit flush
+   * means "try now", typically at shutdown, when waiting out a long backoff
+   * would lose the batch.
+   */
+  wake(): void {
+    if (this.serverSaidWait) return;
+    this.notBefore = 0;
+    this.wakeUp?.();
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeUp = resolve;
+      void sleep(ms).then(resolve);
+    }).finally(() => {
+      this.wakeUp = undefined;
+    }) as Promise<void>;
   }
 
   /** Sends until the queue is empty, the retries of this round are spent, or it is stopped. Shared by concurrent callers. */
@@ -57,7 +80,7 @@ export class Delivery {
     let attempts = 0;
     while (!this.stopped && this.o.queue.length > 0) {
       const wait = this.notBefore - Date.now();
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) await this.wait(wait);
       if (this.stopped) return;
 
       const events = this.o.queue.take(this.o.maxBatchSize);
@@ -70,6 +93,7 @@ export class Delivery {
       if (outcome.kind === "retry") {
         this.o.queue.restore(events);
         this.failures++;
+        this.serverSaidWait = outcome.retryAfterMs !== undefined;
         this.notBefore = Date.now() + (outcome.retryAfterMs ?? backoffMs(this.failures));
         if (++attempts > this.o.maxRetries) return; // the next flush tick starts a new round
         continue;
@@ -79,6 +103,7 @@ export class Delivery {
       if (outcome.kind === "delivered") {
         this.failures = 0;
         this.notBefore = 0;
+        this.serverSaidWait = false;
       }
     }
   }
