@@ -58,12 +58,12 @@ export class Delivery {
   }
 
   private wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.wakeUp = resolve;
-      void sleep(ms).then(resolve);
+    return new Promise<void>((resolve) => {
+      this.wakeUp = () => resolve();
+      void sleep(ms).then(() => resolve());
     }).finally(() => {
       this.wakeUp = undefined;
-    }) as Promise<void>;
+    });
   }
 
   /** Sends until the queue is empty, the retries of this round are spent, or it is stopped. Shared by concurrent callers. */
