@@ -1,0 +1,18 @@
+/** POST /v1/events: our client's batches. */
+import { wireBatchSchema } from "@better-auth-telemetry/protocol/zod";
+import type { FastifyPluginAsync } from "fastify";
+import { type CheckedBatch, toIngestBatch } from "../../ingest/validate.js";
+import { acceptBatch, ingestGate } from "../ingest-flow.js";
+import { errorResponses, ingestResponse } from "../schemas.js";
+import type { Services } from "../services.js";
+
+export const ingestRoute: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.post(
+    "/v1/events",
+    {
+      schema: { body: wireBatchSchema, response: { 200: ingestResponse, ...errorResponses } },
+      onRequest: ingestGate(services),
+    },
+    async (request) => acceptBatch(services, toIngestBatch(request.body as CheckedBatch)),
+  );
+};

@@ -1,0 +1,90 @@
+/**
+ * @module Starts and stops a whole collector: store, app, listener. The CLI
+ * and the end-to-end tests both go through here, so the tests run what ships.
+ */
+import { readFileSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./http/app.js";
+import type { PublicMode } from "./http/public-mode.js";
+import type { CollectorLimits, Services } from "./http/services.js";
+import { DuckDBEventStore } from "./store/duckdb/duckdb-store.js";
+import type { EventStore } from "./store/event-store.js";
+
+export interface StartOptions {
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** 0 picks a free port. @default 8787 */
+  port?: number;
+  /** DuckDB file to open, unless `store` is given. */
+  dbPath?: string;
+  /** A store to use instead of opening `dbPath`; the collector closes it on close(). */
+  store?: EventStore;
+  /** DuckDB worker threads for the store opened from `dbPath`. @default one per core */
+  duckdbThreads?: number | undefined;
+  readToken?: string | undefined;
+  tls?: { certPath: string; keyPath: string } | undefined;
+  trustProxy?: boolean | number | string;
+  logLevel?: string;
+  limits?: Partial<CollectorLimits>;
+  /** Public mode (see AppOptions.publicMode). */
+  publicMode?: PublicMode | undefined;
+  /** For the store opened from `dbPath`: how stale the dashboard may be before a read catches it up. @default 0 */
+  dashboardLagMs?: number | undefined;
+}
+
+export interface RunningCollector {
+  /** Where it listens, e.g. http://127.0.0.1:8787 */
+  url: string;
+  app: FastifyInstance;
+  services: Services;
+  /** Stops accepting, answers in-flight requests, commits what is queued, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function startCollector(options: StartOptions): Promise<RunningCollector> {
+  const store =
+    options.store ??
+    (await DuckDBEventStore.open({
+      path: options.dbPath ?? "./data/collector.duckdb",
+      threads: options.duckdbThreads,
+      dashboardLagMs: options.dashboardLagMs,
+    }));
+  let built: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    built = await buildApp({
+      store,
+      readToken: options.readToken,
+      limits: options.limits,
+      trustProxy: options.trustProxy,
+      logLevel: options.logLevel,
+      publicMode: options.publicMode,
+      https: options.tls && { cert: readFileSync(options.tls.certPath), key: readFileSync(options.tls.keyPath) },
+    });
+    await built.app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8787 });
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+  const { app, services } = built;
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const host = options.host ?? "127.0.0.1";
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `${options.tls ? "https" : "http"}://${shown}:${port}`,
+    app,
+    services,
+    close: () => {
+      closing ??= (async () => {
+        services.state.draining = true;
+        // Fastify stops listening, closes idle connections and waits for in-flight requests,
+        // which are themselves waiting for their commit
+        await app.close();
+        await services.queue.drain();
+        await services.store.close();
+      })();
+      return closing;
+    },
+  };
+}

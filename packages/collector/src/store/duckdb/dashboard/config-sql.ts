@@ -1,0 +1,42 @@
+/**
+ * How an `init` event's props become a configuration row (dash_configs): the
+ * SQL is generated from the protocol's declaration of `features`, so a feature
+ * added to the protocol shows up on the dashboard without touching this file.
+ *
+ * A feature is "in use" when it is a boolean that is true, or an enum, which
+ * is reported as `name=value` (`cookieCacheStrategy=jwt`). Numbers (lengths,
+ * ages, counts) are not adoption and are left out.
+ */
+import { FEATURE_BITS, FEATURE_FIELDS, maskSql, PLUGIN_BITS, PROVIDER_BITS } from "./vocabulary.js";
+
+const FEATURES = FEATURE_FIELDS;
+
+const FIXED_PATHS = ["$.betterAuthVersion", "$.database.kind", "$.database.adapter"];
+
+/**
+ * SELECT list over a relation with a `props` column: version, db_kind,
+ * db_adapter, plugins, providers, features (sorted lists), and `sig`, a
+ * canonical text of all of them that identifies the configuration.
+ */
+export function configColumnsSql(): string {
+  const paths = [...FIXED_PATHS, ...FEATURES.map(([name]) => `$.features.${name}`)];
+  const features = FEATURES.map(([name, field], i) => {
+    const value = `x[${FIXED_PATHS.length + i + 1}]`;
+    return field.kind === "boolean"
+      ? `CASE WHEN ${value} = 'true' THEN '${name}' END`
+      : `CASE WHEN ${value} IS NOT NULL THEN '${name}=' || ${value} END`;
+  });
+  return `SELECT props, version, db_kind, db_adapter, plugins, providers, features,
+      ${maskSql("plugins", PLUGIN_BITS)} AS plugin_mask,
+      ${maskSql("providers", PROVIDER_BITS)} AS provider_mask,
+      ${maskSql("features", FEATURE_BITS)} AS feature_mask,
+      concat_ws('|', coalesce(version, ''), coalesce(db_kind, ''), coalesce(db_adapter, ''),
+        array_to_string(plugins, ','), array_to_string(providers, ','), array_to_string(features, ',')) AS sig
+    FROM (
+      SELECT props, x[1] AS version, x[2] AS db_kind, x[3] AS db_adapter,
+        list_sort(list_distinct(json_extract_string(props, '$.plugins[*]'))) AS plugins,
+        list_sort(list_distinct(json_extract_string(props, '$.socialProviders[*]'))) AS providers,
+        list_sort(list_filter([${features.join(", ")}], f -> f IS NOT NULL)) AS features
+      FROM (SELECT props, json_extract_string(props, [${paths.map((p) => `'${p}'`).join(", ")}]) AS x FROM dash_init_props)
+    )`;
+}

@@ -1,0 +1,225 @@
+/**
+ * @module The DuckDB store's answers to the dashboard (DashboardStore), on
+ * connections of its own, so dashboard reads and rollup maintenance never wait
+ * on the ingest writer or the raw-events reader.
+ *
+ * - One maintenance connection folds new batches into the rollups (catch-up)
+ *   and erases installations, one task at a time.
+ * - Reader connections (two by default) answer panels in parallel: a page
+ *   asks six at once, and on two cores two run side by side in less time than
+ *   in turn. DuckDB's MVCC gives each query the rollups as last committed.
+ *
+ * Before answering, a read waits for a catch-up of the batches stored since
+ * the last one, unless a catch-up started less than `lagMs` ago: an answer
+ * covers every batch committed before the request, or at worst misses the
+ * last `lagMs`. On a large store a catch-up costs a second or so whatever it
+ * folds (it scans each presence table once), so a busy public dashboard should
+ * not pay for one on every page view.
+ */
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type {
+  AdoptionAggregate,
+  AuthAggregate,
+  BreakdownsAggregate,
+  DashboardQuery,
+  DashboardQueryOptions,
+  DashboardStore,
+  ErrorsAggregate,
+  InstallationsAggregate,
+  RequestsAggregate,
+} from "../../dashboard-types.js";
+import { Serial } from "../serial.js";
+import { queryAdoption } from "./query-adoption.js";
+import { queryAuth } from "./query-auth.js";
+import { queryBreakdowns } from "./query-breakdowns.js";
+import { queryErrors } from "./query-errors.js";
+import { queryInstallations } from "./query-installations.js";
+import { buildPopulation, populationSize } from "./query-population.js";
+import { queryRequests } from "./query-requests.js";
+import { catchUp } from "./rollup-catch-up.js";
+import { eraseFromRollups } from "./rollup-erase.js";
+import { migrateRollups } from "./rollup-schema.js";
+
+export interface DuckDBDashboardOptions {
+  instance: DuckDBInstance;
+  /** Skip the catch-up before a read when the last one started less than this long ago. @default 0 */
+  lagMs?: number;
+  /** Connections answering panels in parallel. @default 2 */
+  readers?: number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+interface Reader {
+  connection: DuckDBConnection;
+  serial: Serial;
+  /** Tasks queued or running, to pick the least busy reader. */
+  pending: number;
+  /** Which query (and rollup state) the reader's dash_pop temp table holds. */
+  population: string | undefined;
+}
+
+export class DuckDBDashboard implements DashboardStore {
+  readonly #maintenance: DuckDBConnection;
+  readonly #maintaining = new Serial();
+  readonly #readers: Reader[];
+  readonly #lagMs: number;
+  readonly #now: () => number;
+  #watermark: number;
+  #lastCatchUp = Number.NEGATIVE_INFINITY;
+  #catchingUp: Promise<void> | undefined;
+  /** Bumped whenever the rollups change, so a reader's population is rebuilt. */
+  #epoch = 0;
+  /** Reads wait for a running erasure. */
+  #barrier: Promise<void> = Promise.resolve();
+
+  private constructor(parts: {
+    maintenance: DuckDBConnection;
+    readers: DuckDBConnection[];
+    watermark: number;
+    options: DuckDBDashboardOptions;
+  }) {
+    this.#maintenance = parts.maintenance;
+    this.#readers = parts.readers.map((connection) => ({
+      connection,
+      serial: new Serial(),
+      pending: 0,
+      population: undefined,
+    }));
+    this.#watermark = parts.watermark;
+    this.#lagMs = parts.options.lagMs ?? 0;
+    this.#now = parts.options.now ?? Date.now;
+  }
+
+  static async open(options: DuckDBDashboardOptions): Promise<DuckDBDashboard> {
+    const connections: DuckDBConnection[] = [];
+    try {
+      const maintenance = await options.instance.connect();
+      connections.push(maintenance);
+      const watermark = await migrateRollups(maintenance);
+      for (let i = 0; i < Math.max(1, options.readers ?? 2); i++) connections.push(await options.instance.connect());
+      return new DuckDBDashboard({ maintenance, readers: connections.slice(1), watermark, options });
+    } catch (error) {
+      for (const connection of connections) connection.closeSync();
+      throw error;
+    }
+  }
+
+  /** The last batch the rollups include. */
+  get watermark(): number {
+    return this.#watermark;
+  }
+
+  /** Folds every stored batch into the rollups now, whatever the lag, and forgets cached populations. */
+  async refresh(): Promise<void> {
+    await this.#maintaining.run(() => this.#catchUp());
+    this.#epoch++;
+  }
+
+  dashboardInstallations(query: DashboardQuery): Promise<InstallationsAggregate> {
+    return this.#read((r) => queryInstallations(r.connection, query));
+  }
+
+  dashboardBreakdowns(query: DashboardQuery): Promise<BreakdownsAggregate> {
+    return this.#read(async (r) => {
+      await this.#populate(r, query);
+      return queryBreakdowns(r.connection, query);
+    });
+  }
+
+  dashboardAdoption(query: DashboardQuery): Promise<AdoptionAggregate> {
+    return this.#read(async (r) => {
+      await this.#populate(r, query);
+      return queryAdoption(r.connection);
+    });
+  }
+
+  dashboardErrors(query: DashboardQuery, options: DashboardQueryOptions = {}): Promise<ErrorsAggregate> {
+    return this.#read(async (r) => queryErrors(r.connection, query, { ...options, active: await this.#active(r, query) }));
+  }
+
+  dashboardRequests(query: DashboardQuery): Promise<RequestsAggregate> {
+    return this.#read(async (r) => queryRequests(r.connection, query, { active: await this.#active(r, query) }));
+  }
+
+  dashboardAuth(query: DashboardQuery): Promise<AuthAggregate> {
+    return this.#read(async (r) => queryAuth(r.connection, query, { active: await this.#active(r, query) }));
+  }
+
+  /**
+   * Erases an installation from the rollups and, through `deleteEvents`, from
+   * the events, as one change (see rollup-erase.ts). Reads wait for it.
+   */
+  erase<T>(installationId: string, deleteEvents: () => Promise<T>): Promise<T> {
+    const previous = this.#barrier;
+    const erased = (async () => {
+      await previous;
+      await Promise.all(this.#readers.map((r) => r.serial.idle()));
+      return this.#maintaining.run(async () => {
+        await this.#catchUp();
+        try {
+          return await eraseFromRollups({
+            connection: this.#maintenance,
+            installationId,
+            watermark: this.#watermark,
+            deleteEvents,
+          });
+        } finally {
+          this.#epoch++;
+        }
+      });
+    })();
+    this.#barrier = erased.then(
+      () => {},
+      () => {},
+    );
+    return erased;
+  }
+
+  async close(): Promise<void> {
+    await this.#barrier;
+    await Promise.all(this.#readers.map((r) => r.serial.idle()));
+    await this.#maintaining.idle();
+    for (const r of this.#readers) r.connection.closeSync();
+    this.#maintenance.closeSync();
+  }
+
+  async #read<T>(task: (reader: Reader) => Promise<T>): Promise<T> {
+    await this.#barrier;
+    if (this.#now() - this.#lastCatchUp >= this.#lagMs) {
+      // concurrent reads share one catch-up
+      this.#catchingUp ??= this.#maintaining.run(() => this.#catchUp()).finally(() => {
+        this.#catchingUp = undefined;
+      });
+      await this.#catchingUp;
+    }
+    const reader = this.#readers.reduce((a, b) => (b.pending < a.pending ? b : a));
+    reader.pending++;
+    try {
+      return await reader.serial.run(() => task(reader));
+    } finally {
+      reader.pending--;
+    }
+  }
+
+  async #catchUp(): Promise<void> {
+    this.#lastCatchUp = this.#now();
+    const watermark = await catchUp({ connection: this.#maintenance, watermark: this.#watermark });
+    if (watermark !== this.#watermark) this.#epoch++;
+    this.#watermark = watermark;
+  }
+
+  /** Builds the reader's dash_pop for the query unless it already holds it for the current rollups. */
+  async #populate(reader: Reader, query: DashboardQuery): Promise<void> {
+    const key = `${this.#epoch}:${JSON.stringify(query)}`;
+    if (reader.population === key) return;
+    reader.population = undefined;
+    await buildPopulation(reader.connection, query);
+    reader.population = key;
+  }
+
+  async #active(reader: Reader, query: DashboardQuery): Promise<number> {
+    await this.#populate(reader, query);
+    return (await populationSize(reader.connection)).active;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The population a query covers: its active installations (any event in the
+ * range that matches the filter) and each one's configuration, the latest
+ * init at or before the end of the range (the dash_inits row before the
+ * range's end whose `next` init is at or after it; null without one).
+ *
+ * Every panel needs the population's size, and two need its configurations,
+ * so it is built once per query into the temp table `dash_pop(inst, cfg)` of
+ * the dashboard's connection and read from there (duckdb-dashboard.ts keeps
+ * track of which query it holds).
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { DashboardQuery } from "../../dashboard-types.js";
+import { dayRange, isFiltered, Params, segmentCondition } from "./dashboard-sql.js";
+import { ACTIVITY_ALL } from "./rollup-schema.js";
+
+export async function buildPopulation(connection: DuckDBConnection, query: DashboardQuery): Promise<void> {
+  const params = new Params();
+  const { a, b } = dayRange(query, params);
+  // unfiltered, the segment-free chain holds one first row per installation: no DISTINCT needed
+  const active = isFiltered(query.filter)
+    ? `SELECT DISTINCT inst FROM dash_seen_activity
+       WHERE day >= ${a} AND day < ${b} AND prev < ${a} AND ${segmentCondition(query.filter, params)}`
+    : `SELECT inst FROM ${ACTIVITY_ALL} WHERE day >= ${a} AND day < ${b} AND prev < ${a}`;
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE dash_pop AS
+     WITH active AS (${active}),
+     latest AS (SELECT inst, cfg FROM dash_inits WHERE day < ${b} AND next >= ${b})
+     SELECT active.inst, latest.cfg FROM active LEFT JOIN latest USING (inst)`,
+    params.values,
+  );
+}
+
+/** Active installations and those with a known configuration, from dash_pop. */
+export async function populationSize(connection: DuckDBConnection): Promise<{ active: number; configured: number }> {
+  const reader = await connection.runAndReadAll(`SELECT count(*), count(cfg) FROM dash_pop`);
+  const [active, configured] = reader.getRowsJS()[0] ?? [0, 0];
+  return { active: Number(active), configured: Number(configured) };
+}

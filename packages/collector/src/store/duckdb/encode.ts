@@ -1,0 +1,102 @@
+/**
+ * A commit group as the two JSON documents DuckDB parses into its stages: one
+ * JSON.stringify on the event loop instead of a native call per value (the
+ * appender cost ~6 µs per event on the main thread; this ~1.5 µs).
+ */
+import type { IngestBatch } from "../event-store.js";
+
+/** How DuckDB reads an event row. Props travel as JSON text: typed as JSON, DuckDB would parse them a second time. */
+export const EVENT_SHAPE = JSON.stringify({
+  id: "UUID",
+  n: "BIGINT",
+  t: "VARCHAR",
+  ts: "BIGINT",
+  c: "UINTEGER",
+  r: "VARCHAR",
+  m: "VARCHAR",
+  s: "USMALLINT",
+  ds: "DOUBLE",
+  dm: "DOUBLE",
+  b: "UINTEGER[]",
+  p: "VARCHAR",
+});
+
+export const BATCH_SHAPE = JSON.stringify({
+  n: "BIGINT",
+  i: "UUID",
+  src: "VARCHAR",
+  k: "VARCHAR",
+  v: "VARCHAR",
+  rt: "VARCHAR",
+  rv: "VARCHAR",
+  pf: "VARCHAR",
+  ar: "VARCHAR",
+  fw: "VARCHAR",
+  fv: "VARCHAR",
+  env: "VARCHAR",
+  pv: "VARCHAR",
+  ad: "VARCHAR",
+});
+
+interface Typed {
+  count?: number;
+  route?: string;
+  method?: string;
+  status?: number;
+  duration?: { sumMs?: number; maxMs?: number; buckets?: number[] };
+}
+
+/** The group's events as JSON rows, each tagged with its batch number (firstBatch + its index). */
+export function encodeEvents(batches: readonly IngestBatch[], firstBatch: number): string {
+  const rows: unknown[] = [];
+  batches.forEach((batch, i) => {
+    const n = firstBatch + i;
+    for (const event of batch.events) {
+      const p = event.props as Typed;
+      // `method` is the HTTP method on api_request only; on auth events it is the sign-in method and stays in props
+      const http = event.type === "api_request";
+      rows.push({
+        id: event.id,
+        n,
+        t: event.type,
+        ts: event.ts,
+        c: p.count,
+        r: p.route,
+        m: http ? p.method : undefined,
+        s: p.status,
+        ds: p.duration?.sumMs,
+        dm: p.duration?.maxMs,
+        b: p.duration?.buckets,
+        p: JSON.stringify(event.props),
+      });
+    }
+  });
+  return JSON.stringify(rows);
+}
+
+/** The group's envelopes, one row per batch; an undefined batch (nothing of it to store) is left out. */
+export function encodeBatches(batches: readonly (IngestBatch | undefined)[], firstBatch: number): string {
+  const rows: unknown[] = [];
+  batches.forEach((batch, i) => {
+    if (!batch) return;
+    const { envelope } = batch;
+    const c = envelope.context;
+    rows.push({
+      n: firstBatch + i,
+      i: envelope.installationId,
+      src: envelope.source,
+      k: envelope.idKind,
+      v: envelope.sdkVersion,
+      rt: c.runtime,
+      rv: c.runtimeVersion,
+      pf: c.platform,
+      ar: c.arch,
+      fw: c.framework,
+      fv: c.frameworkVersion,
+      env: c.environment,
+      pv: c.provider,
+      ad: envelope.additionalData ? JSON.stringify(envelope.additionalData) : undefined,
+    });
+  });
+  return JSON.stringify(rows);
+}
