@@ -74,6 +74,7 @@ export const KNOWN_PLUGINS = [
   "magic-link",
   "mcp",
   "multi-session",
+  "oauth-popup",
   "oauth-provider",
   "oauth-proxy",
   "oidc-provider",
