@@ -18,9 +18,11 @@ afterAll(async () => {
   await collector?.dispose();
 });
 
-const phase = async (base: string, ms: number) => {
-  const until = Date.now() + ms;
-  return steadyTraffic({ base, until: () => Date.now() > until });
+/** Traffic for at least `ms`, and until the client has met the proxy's current fault at least once (30 s at most). */
+const phase = async (base: string, ms: number, fault?: Fault) => {
+  const start = Date.now();
+  const met = () => !fault || proxy.seen[fault] > 0;
+  return steadyTraffic({ base, until: () => (Date.now() - start > ms && met()) || Date.now() - start > 30_000 });
 };
 
 describe("a misbehaving collector", () => {
@@ -34,7 +36,7 @@ describe("a misbehaving collector", () => {
     const faulty: TrafficResult[] = [];
     for (const fault of ["slow", "error", "throttle", "reset"] as Fault[]) {
       proxy.fault = fault;
-      faulty.push(await phase(base, 1500));
+      faulty.push(await phase(base, 1500, fault));
     }
     proxy.fault = "none";
     await app.telemetry.flush({ timeoutMs: 20_000 });
@@ -48,10 +50,12 @@ describe("a misbehaving collector", () => {
 
     const all = [baseline, ...faulty];
     expect(all.flatMap((r) => r.wrongStatus)).toEqual([]);
-    // a collector taking 3 s per request must not show up in the app's latency
+    // a collector taking 3 s per request must not show up in the app's latency: no request
+    // waits for it, and the typical request is as fast as before (bounds allow for a busy machine)
     const faultyLatencies = faulty.flatMap((r) => r.latenciesMs);
-    expect(Math.max(...faultyLatencies)).toBeLessThan(1000);
-    expect(percentile(faultyLatencies, 50)).toBeLessThan(percentile(baseline.latenciesMs, 50) * 3 + 20);
+    expect(Math.max(...faultyLatencies)).toBeLessThan(2500);
+    const base50 = percentile(baseline.latenciesMs, 50);
+    expect(percentile(faultyLatencies, 50)).toBeLessThan(Math.max(base50 * 3, base50 + 100));
 
     const requests = all.reduce((n, r) => n + r.requests, 0);
     let stored = await overview(collector.url);
@@ -61,5 +65,5 @@ describe("a misbehaving collector", () => {
     }
     expect(stored.events.api_request).toBe(requests);
     expect(stored.events.init).toBe(1);
-  }, 120_000);
+  }, 240_000);
 });

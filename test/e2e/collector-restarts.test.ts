@@ -22,10 +22,12 @@ afterAll(async () => {
 describe("collector killed and restarted under traffic", () => {
   it("leaves the app's requests untouched and stores every request exactly once", async () => {
     const port = await freePort();
-    const args = ["serve", "--port", String(port), "--db", dir.file("events.duckdb"), "--log-level", "warn"];
+    // the per-installation limit (2/s) would answer this test's fast flushes with 429s: off here
+    const args = ["serve", "--port", String(port), "--db", dir.file("events.duckdb"), "--log-level", "warn", "--rate-limit-installation", "off"];
     collector = await spawnCollector(args);
     const url = collector.url;
-    const app = await startApp(`${url}/v1/events`);
+    // a buffer that holds every record of the run: this test is about what the buffer could hold
+    const app = await startApp(`${url}/v1/events`, { maxQueueSize: 20_000, flushIntervalMs: 500 });
 
     let stop = false;
     const traffic = steadyTraffic({ base: `${app.url}/api/auth`, until: () => stop });
@@ -42,7 +44,7 @@ describe("collector killed and restarted under traffic", () => {
     stop = true;
     const result = await traffic;
     // what the client still holds goes out now, cutting short its own backoff
-    await app.telemetry.flush({ timeoutMs: 20_000 });
+    await app.telemetry.flush({ timeoutMs: 30_000 });
     await app.close();
 
     expect(result.requests).toBeGreaterThan(200);
