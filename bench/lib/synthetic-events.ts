@@ -15,8 +15,9 @@
  * - every active day of an installation begins with an `init` (a process start);
  *   then ~77% api_request, 7% error, 9% auth_success, 4.5% auth_failure.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { KNOWN_PLUGINS, LATENCY_BUCKETS_MS } from "@better-auth-telemetry/protocol";
+import type { DuckDBConnection } from "@duckdb/node-api";
 
 export interface SyntheticOptions {
   events: number;

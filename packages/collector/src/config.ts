@@ -123,7 +123,12 @@ export const SETTINGS: readonly Setting[] = [
     doc: "Public mode: the dashboard and /v1/stats/* answer anyone with aggregates only, hiding groups of fewer than --public-k installations; GET /v1/events answers 404.",
     boolean: true,
   },
-  { flag: "public-k", env: "COLLECTOR_PUBLIC_K", doc: "Smallest group, in installations, that public mode shows.", fallback: "5" },
+  {
+    flag: "public-k",
+    env: "COLLECTOR_PUBLIC_K",
+    doc: "Smallest group, in installations, that public mode shows.",
+    fallback: "5",
+  },
   {
     flag: "dashboard-lag-ms",
     env: "COLLECTOR_DASHBOARD_LAG_MS",
@@ -145,7 +150,9 @@ export function parseConfig(options: {
   try {
     ({ values } = parseArgs({
       args: [...options.argv],
-      options: Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: s.boolean ? ("boolean" as const) : ("string" as const) }])),
+      options: Object.fromEntries(
+        SETTINGS.map((s) => [s.flag, { type: s.boolean ? ("boolean" as const) : ("string" as const) }]),
+      ),
       strict: true,
       allowPositionals: false,
     }) as { values: Record<string, string | undefined> });

@@ -300,7 +300,9 @@ describe("filters", () => {
   it("by additionalData key and value, several at once (all must match)", async () => {
     const region = await stats("errors", "&data=region:eu-west-1");
     expect(region.active).toBe(3); // A, D, E
-    expect(region.codes).toEqual([{ code: "INVALID_EMAIL_OR_PASSWORD", occurrences: 6, installations: 2, share: 2 / 3 }]);
+    expect(region.codes).toEqual([
+      { code: "INVALID_EMAIL_OR_PASSWORD", occurrences: 6, installations: 2, share: 2 / 3 },
+    ]);
     expect((await stats("installations", "&data=tier:pro")).active).toBe(1);
     const both = await stats("installations", "&data=region:eu-west-1&data=tier:free");
     expect(both).toMatchObject({

@@ -146,7 +146,9 @@ describe("private collector with a read token", () => {
       const bearer = await request(`${collector.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(bearer.status).toBe(200);
     }
-    const ok = await request(`${collector.url}/v1/stats/requests?${RANGE}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const ok = await request(`${collector.url}/v1/stats/requests?${RANGE}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     // a private collector shows every group
     expect(ok.json).toMatchObject({ k: null, suppressed: 0 });
     expect(ok.json.routes).toHaveLength(3);
@@ -162,7 +164,9 @@ describe("private collector with a read token", () => {
   });
 
   it("keeps raw events reachable with the token", async () => {
-    const reply = await request(`${collector.url}/v1/events?limit=1`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const reply = await request(`${collector.url}/v1/events?limit=1`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(reply.status).toBe(200);
   });
 });

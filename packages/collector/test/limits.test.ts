@@ -128,7 +128,10 @@ describe("bounded ingest queue", () => {
     collector = await startTestCollector({ store, limits: { maxConcurrentIngests: 2 } });
     const url = `${collector.url}/v1/events`;
     store.closeGate();
-    const held = [post(url, wireBatch({ installationId: installation(1) })), post(url, wireBatch({ installationId: installation(2) }))];
+    const held = [
+      post(url, wireBatch({ installationId: installation(1) })),
+      post(url, wireBatch({ installationId: installation(2) })),
+    ];
     await until(() => collector!.services.state.ingests === 2);
     const refused = await post(url, wireBatch({ installationId: installation(3) }));
     expect(refused.status).toBe(503);

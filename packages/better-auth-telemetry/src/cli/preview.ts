@@ -2,7 +2,8 @@
  * `better-auth-telemetry preview --config ./src/lib/auth.ts`: loads the app's
  * auth module in this process and shows the exact `init` batch it would send,
  * sending nothing. The integration's clients are swapped, through its one
- * seam, for clients that print their payload (debug mode) instead of sending.
+ * seam, for clients in debug mode that hand each batch to the preview
+ * (`onPayload`) instead of sending it.
  * An app that does not use this package yet is shown what it would send.
  */
 import { resolve } from "node:path";
@@ -45,26 +46,12 @@ function findAuth(module: Record<string, unknown>): AuthLike[] {
   return [...new Set(candidates.filter(isAuth))];
 }
 
-async function until(done: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-}
-
-function capturingLogger(batches: unknown[], dropped: string[]) {
+/** Debug mode reports each field the privacy guard drops as `dropped <path>: <reason>`. */
+function dropLogger(dropped: string[]) {
   return {
     warn() {},
     debug(message: string) {
-      if (message.startsWith("dropped ")) {
-        dropped.push(message.slice("dropped ".length));
-        return;
-      }
-      // the debug transport prints "payload (debug: not sent) → <url>\n<body>"
-      const body = message.slice(message.indexOf("\n") + 1);
-      try {
-        batches.push(JSON.parse(body));
-      } catch {
-        // not a payload
-      }
+      if (message.startsWith("dropped ")) dropped.push(message.slice("dropped ".length));
     },
   };
 }
@@ -74,7 +61,7 @@ export async function preview(options: { config: string; cwd: string }): Promise
   const dropped: string[] = [];
   const appOptions: TelemetryOptions[] = [];
   const clients: Telemetry[] = [];
-  const logger = capturingLogger(batches, dropped);
+  const logger = dropLogger(dropped);
   const endpoint = process.env.BETTER_AUTH_TELEMETRY_ENDPOINT;
   // Better Auth's built-in telemetry posts its own init to this variable's URL when it is set: not during a preview
   delete process.env.BETTER_AUTH_TELEMETRY_ENDPOINT;
@@ -84,8 +71,10 @@ export async function preview(options: { config: string; cwd: string }): Promise
     createTelemetry({
       ...options,
       enabled: true,
+      // debug: the batch is built, guarded and handed to onPayload exactly as for sending, then not sent
       debug: true,
       logger,
+      onPayload: (batch) => batches.push(batch),
       env: { ...options.env, ...env },
       flushIntervalMs: 3_600_000,
     });
@@ -112,8 +101,6 @@ export async function preview(options: { config: string; cwd: string }): Promise
       }
     }
     for (const client of clients) await client.flush({ timeoutMs: 5_000 });
-    // init is sent the moment it is recorded; flush() does not wait for a delivery already under way
-    await until(() => batches.length >= clients.length, 5_000);
     const restoredEnv = { ...process.env, BETTER_AUTH_TELEMETRY_ENDPOINT: endpoint };
     return { status: describeStatus(appOptions[0] ?? {}, restoredEnv), integrated, batches, dropped };
   } finally {

@@ -4,7 +4,7 @@
  * function (assets.ts), so it is type-checked and linted like the rest and
  * needs no bundler; it may use nothing but browser globals.
  */
-import type { Chart as ChartType, ChartConfiguration } from "chart.js";
+import type { ChartConfiguration, Chart as ChartType } from "chart.js";
 
 interface Series {
   label: string;
@@ -17,7 +17,8 @@ interface ChartSpec {
 }
 
 export function dashboardClient(): void {
-  const Chart = (window as unknown as { Chart?: new (el: HTMLCanvasElement, c: ChartConfiguration) => ChartType }).Chart;
+  const Chart = (window as unknown as { Chart?: new (el: HTMLCanvasElement, c: ChartConfiguration) => ChartType })
+    .Chart;
   const source = document.getElementById("chart-data");
   if (!Chart || !source?.textContent) return;
   const specs = JSON.parse(source.textContent) as Record<string, ChartSpec>;
@@ -42,7 +43,14 @@ export function dashboardClient(): void {
         datasets: spec.series.map((s, i) => {
           const color = byLabel[s.label] ?? palette[i % palette.length]!;
           // straight segments between daily points: a smoothed curve would invent values between days
-          return { label: s.label, data: s.data, borderColor: color, backgroundColor: color, pointRadius: 2, tension: 0 };
+          return {
+            label: s.label,
+            data: s.data,
+            borderColor: color,
+            backgroundColor: color,
+            pointRadius: 2,
+            tension: 0,
+          };
         }),
       },
       options: {

@@ -25,7 +25,8 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardPluginOptions> = async
   const auth = statsAuth({ token: options.services.readToken, publicMode: options.publicMode !== undefined });
   // a browser prompts for credentials on a Basic challenge only (the shared error handler names Bearer)
   app.addHook("onSend", async (_request, reply) => {
-    if (reply.statusCode === 401) void reply.header("www-authenticate", `${BASIC_CHALLENGE}, Bearer realm="telemetry-read"`);
+    if (reply.statusCode === 401)
+      void reply.header("www-authenticate", `${BASIC_CHALLENGE}, Bearer realm="telemetry-read"`);
   });
   await app.register(statsRoutes, { stats, auth });
   await app.register(pageRoutes, { stats, auth, now });

@@ -18,8 +18,7 @@ const DATA_KEY = ADDITIONAL_DATA.key.pattern;
 const DATA_VALUE = ADDITIONAL_DATA.value.pattern;
 
 /** A form's empty field is an absent one. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 /** A time bound: Unix milliseconds or an ISO 8601 date/time. */
 const instant = z
@@ -43,11 +42,17 @@ const dataCondition = z
     const key = colon < 0 ? raw : raw.slice(0, colon);
     const value = colon < 0 ? "" : raw.slice(colon + 1);
     if (colon < 0 || !DATA_KEY.test(key)) {
-      ctx.addIssue({ code: "custom", message: "expected <key>:<value>, the key being an additionalData key (e.g. region:eu-west-1)" });
+      ctx.addIssue({
+        code: "custom",
+        message: "expected <key>:<value>, the key being an additionalData key (e.g. region:eu-west-1)",
+      });
       return z.NEVER;
     }
     if (!DATA_VALUE.test(value)) {
-      ctx.addIssue({ code: "custom", message: "the value may hold letters, digits, spaces and _ . : / + - (at most 64)" });
+      ctx.addIssue({
+        code: "custom",
+        message: "the value may hold letters, digits, spaces and _ . : / + - (at most 64)",
+      });
       return z.NEVER;
     }
     return { key, value };

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { histogramQuantile } from "./histogram.js";
 
 /** A 14-bucket histogram with `counts` at the given indexes. */
-const h = (counts: Record<number, number>) => Array.from({ length: LATENCY_BUCKETS_MS.length + 1 }, (_, i) => counts[i] ?? 0);
+const h = (counts: Record<number, number>) =>
+  Array.from({ length: LATENCY_BUCKETS_MS.length + 1 }, (_, i) => counts[i] ?? 0);
 
 describe("histogramQuantile", () => {
   it("interpolates linearly inside the bucket that holds the rank, as Prometheus does", () => {

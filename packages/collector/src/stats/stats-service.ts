@@ -156,7 +156,9 @@ export class StatsService {
       return { ...answer.envelope(), total: null, routes: [], series: { days: days.map(isoDate), statusClasses: {} } };
     }
     const dayIndex = new Map(days.map((d, i) => [d, i]));
-    const statusClasses: Record<string, number[]> = Object.fromEntries(STATUS_CLASSES.map((c) => [c, days.map(() => 0)]));
+    const statusClasses: Record<string, number[]> = Object.fromEntries(
+      STATUS_CLASSES.map((c) => [c, days.map(() => 0)]),
+    );
     for (const d of raw.daily) {
       const i = dayIndex.get(d.day);
       if (i === undefined) continue;

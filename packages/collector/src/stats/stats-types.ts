@@ -48,7 +48,13 @@ export interface InstallationsStats extends StatsEnvelope {
 export interface BreakdownsStats extends StatsEnvelope {
   configured: number | null;
   dimensions: Record<
-    "runtime" | "runtimeVersion" | "framework" | "environment" | "betterAuthVersion" | "databaseKind" | "databaseAdapter",
+    | "runtime"
+    | "runtimeVersion"
+    | "framework"
+    | "environment"
+    | "betterAuthVersion"
+    | "databaseKind"
+    | "databaseAdapter",
     Share[]
   >;
 }

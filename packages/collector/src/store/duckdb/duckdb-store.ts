@@ -4,8 +4,9 @@
  * batch survives kill -9; on the next open DuckDB replays the WAL.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type {
   AdoptionAggregate,
@@ -48,6 +49,8 @@ interface Parts {
   connections: DuckDBConnection[];
   reader: DuckDBConnection;
   groups: GroupWriter;
+  /** The commit pipeline's files; removed on close. */
+  stageDir: string;
   /** The dashboard's rollups and queries, on a connection of their own. */
   dashboard: DuckDBDashboard;
   idSecret: Uint8Array;
@@ -76,6 +79,10 @@ export class DuckDBEventStore implements EventStore {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(options.path, config);
+    // the commit pipeline's files (see group-writer.ts): next to the database, private to this process
+    const stageDir =
+      options.path === ":memory:" ? mkdtempSync(join(tmpdir(), "collector-stage-")) : `${options.path}.stage`;
+    mkdirSync(stageDir, { recursive: true, mode: 0o700 });
     try {
       // the committer also runs migrations and erasures; the stager fills the commit pipeline's slots
       const [committer, stager, reader] = [
@@ -88,7 +95,8 @@ export class DuckDBEventStore implements EventStore {
         instance,
         connections: [committer, stager, reader],
         reader,
-        groups: await GroupWriter.create({ stager, committer }),
+        groups: await GroupWriter.create({ stager, committer, stageDir }),
+        stageDir,
         dashboard: await DuckDBDashboard.open({ instance, lagMs: options.dashboardLagMs }),
         idSecret: await loadSecret(committer, () => new Uint8Array(randomBytes(32))),
         nextBatch: await nextBatchNumber(committer),
@@ -184,6 +192,7 @@ export class DuckDBEventStore implements EventStore {
     await this.#parts.dashboard.close();
     for (const connection of this.#parts.connections) connection.closeSync();
     this.#parts.instance.closeSync();
+    rmSync(this.#parts.stageDir, { recursive: true, force: true });
   }
 
   #dashboard<T>(task: (dashboard: DuckDBDashboard) => Promise<T>): Promise<T> {

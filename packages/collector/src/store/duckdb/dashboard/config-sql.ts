@@ -7,7 +7,7 @@
  * is reported as `name=value` (`cookieCacheStrategy=jwt`). Numbers (lengths,
  * ages, counts) are not adoption and are left out.
  */
-import { FEATURE_BITS, FEATURE_FIELDS, maskSql, PLUGIN_BITS, PROVIDER_BITS } from "./vocabulary.js";
+import { FEATURE_FIELDS } from "./vocabulary.js";
 
 const FEATURES = FEATURE_FIELDS;
 
@@ -27,9 +27,6 @@ export function configColumnsSql(): string {
       : `CASE WHEN ${value} IS NOT NULL THEN '${name}=' || ${value} END`;
   });
   return `SELECT props, version, db_kind, db_adapter, plugins, providers, features,
-      ${maskSql("plugins", PLUGIN_BITS)} AS plugin_mask,
-      ${maskSql("providers", PROVIDER_BITS)} AS provider_mask,
-      ${maskSql("features", FEATURE_BITS)} AS feature_mask,
       concat_ws('|', coalesce(version, ''), coalesce(db_kind, ''), coalesce(db_adapter, ''),
         array_to_string(plugins, ','), array_to_string(providers, ','), array_to_string(features, ',')) AS sig
     FROM (

@@ -45,29 +45,72 @@ export const isFiltered = (filter: DashboardFilter) =>
   filter.environment !== undefined ||
   (filter.data?.length ?? 0) > 0;
 
-/** Installations seen in more than one context: their presence rows need a DISTINCT. */
-export const MULTI = `(SELECT inst FROM dash_installations WHERE contexts > 1)`;
+/**
+ * The installations that are more than one member of a presence table: seen
+ * in several contexts (segment and runtime version: dash_seen_activity) or
+ * several segments (the labelled tables). Few or none; the dashboard reads
+ * them once per rollup state and inlines them into its queries.
+ */
+export interface Multi {
+  contexts: readonly number[];
+  segments: readonly number[];
+}
+
+export async function readMulti(connection: DuckDBConnection): Promise<Multi> {
+  const reader = await connection.runAndReadAll(
+    `SELECT coalesce(list(inst ORDER BY inst) FILTER (contexts > 1), []), coalesce(list(inst ORDER BY inst) FILTER (segments > 1), [])
+     FROM dash_installations`,
+  );
+  const [contexts, segments] = (reader.getRowsJS()[0] ?? [[], []]) as [number[], number[]];
+  return { contexts: contexts.map(Number), segments: segments.map(Number) };
+}
+
+/** SQL: whether `inst` is one of these installations (integers from the store, inlined). */
+export const instIn = (ids: readonly number[]): string =>
+  ids.length === 0 ? "false" : `inst IN (${ids.map((id) => Math.trunc(id)).join(", ")})`;
 
 /**
- * Distinct installations per group, from a relation `firsts(inst, <group columns>)`
- * holding each member's first presence row in the range. Members of installations
- * seen in one context are installations: count(*). The rest get a DISTINCT.
+ * Distinct installations per key, from a relation `firsts(key, inst)` holding
+ * each member's first presence row in the range, in one scan: the rows of
+ * installations that are one member each are counted; the few that are
+ * several members (`multi`) are grouped by installation first.
  */
-export function countInstallations(options: { firsts: string; group: readonly string[] }): string {
-  const g = options.group.join(", ");
-  const select = g ? `${g}, ` : "";
-  const groupBy = g ? `GROUP BY ${g}` : "";
-  return `SELECT ${select}sum(n)::BIGINT AS installations FROM (
-      SELECT ${select}count(*) AS n FROM ${options.firsts} WHERE inst NOT IN ${MULTI} ${groupBy}
-      UNION ALL
-      SELECT ${select}count(DISTINCT inst) AS n FROM ${options.firsts} WHERE inst IN ${MULTI} ${groupBy}
-    ) ${groupBy}`;
+export function countInstallations(options: { firsts: string; multi: readonly number[] }): string {
+  if (options.multi.length === 0) return `SELECT key, count(*) AS installations FROM ${options.firsts} GROUP BY key`;
+  return `SELECT key, sum(CASE WHEN m IS NULL THEN n ELSE 1 END)::BIGINT AS installations FROM (
+      SELECT key, m, count(*) AS n
+      FROM (SELECT key, CASE WHEN ${instIn(options.multi)} THEN inst END AS m FROM ${options.firsts})
+      GROUP BY key, m
+    ) GROUP BY key`;
 }
 
 /** Each member's first row of a presence table in the range, filtered. */
 export function firstsSql(options: { table: string; columns: string; a: string; b: string; segment: string }): string {
   return `SELECT ${options.columns} FROM ${options.table}
     WHERE day >= ${options.a} AND day < ${options.b} AND prev < ${options.a} AND ${options.segment}`;
+}
+
+/** A label of dash_labels: `a` and `b` as the catch-up stored them (route and method, code, method and provider…). */
+export interface Label {
+  a: string | null;
+  b: string | null;
+}
+
+/** Every label by id; a few thousand at most, read once per rollup state. */
+export async function readLabels(connection: DuckDBConnection): Promise<Map<number, Label>> {
+  const reader = await connection.runAndReadAll(`SELECT id, a, b FROM dash_labels`);
+  return new Map(
+    (reader.getRowsJS() as [number, string | null, string | null][]).map(([id, a, b]) => [Number(id), { a, b }]),
+  );
+}
+
+/** What a panel query gets besides its query: the reader's connection and the rollup state it reads. */
+export interface PanelContext {
+  connection: DuckDBConnection;
+  /** Active installations of the query (the population's size). */
+  active: number;
+  multi: Multi;
+  labels: Map<number, Label>;
 }
 
 export async function rows(connection: DuckDBConnection, sql: string, params: Params): Promise<unknown[][]> {

@@ -29,12 +29,13 @@ import type {
   RequestsAggregate,
 } from "../../dashboard-types.js";
 import { Serial } from "../serial.js";
+import { type Label, type Multi, type PanelContext, readLabels, readMulti } from "./dashboard-sql.js";
 import { queryAdoption } from "./query-adoption.js";
 import { queryAuth } from "./query-auth.js";
 import { queryBreakdowns } from "./query-breakdowns.js";
 import { queryErrors } from "./query-errors.js";
 import { queryInstallations } from "./query-installations.js";
-import { buildPopulation, populationSize } from "./query-population.js";
+import { buildPopulation, countActive } from "./query-population.js";
 import { queryRequests } from "./query-requests.js";
 import { catchUp } from "./rollup-catch-up.js";
 import { eraseFromRollups } from "./rollup-erase.js";
@@ -72,6 +73,10 @@ export class DuckDBDashboard implements DashboardStore {
   #epoch = 0;
   /** Reads wait for a running erasure. */
   #barrier: Promise<void> = Promise.resolve();
+  /** Labels and multi-member installations, read once per rollup state (epoch). */
+  #lookups: { epoch: number; labels: Map<number, Label>; multi: Multi } | undefined;
+  /** Active installations per query and rollup state: every panel of a page asks the same. */
+  readonly #active = new Map<string, number>();
 
   private constructor(parts: {
     maintenance: DuckDBConnection;
@@ -117,13 +122,13 @@ export class DuckDBDashboard implements DashboardStore {
   }
 
   dashboardInstallations(query: DashboardQuery): Promise<InstallationsAggregate> {
-    return this.#read((r) => queryInstallations(r.connection, query));
+    return this.#read(async (r) => queryInstallations(await this.#context(r, query, { active: false }), query));
   }
 
   dashboardBreakdowns(query: DashboardQuery): Promise<BreakdownsAggregate> {
     return this.#read(async (r) => {
       await this.#populate(r, query);
-      return queryBreakdowns(r.connection, query);
+      return queryBreakdowns(await this.#context(r, query, { active: false }), query);
     });
   }
 
@@ -135,15 +140,15 @@ export class DuckDBDashboard implements DashboardStore {
   }
 
   dashboardErrors(query: DashboardQuery, options: DashboardQueryOptions = {}): Promise<ErrorsAggregate> {
-    return this.#read(async (r) => queryErrors(r.connection, query, { ...options, active: await this.#active(r, query) }));
+    return this.#read(async (r) => queryErrors(await this.#context(r, query), query, options));
   }
 
   dashboardRequests(query: DashboardQuery): Promise<RequestsAggregate> {
-    return this.#read(async (r) => queryRequests(r.connection, query, { active: await this.#active(r, query) }));
+    return this.#read(async (r) => queryRequests(await this.#context(r, query), query));
   }
 
   dashboardAuth(query: DashboardQuery): Promise<AuthAggregate> {
-    return this.#read(async (r) => queryAuth(r.connection, query, { active: await this.#active(r, query) }));
+    return this.#read(async (r) => queryAuth(await this.#context(r, query), query));
   }
 
   /**
@@ -188,9 +193,11 @@ export class DuckDBDashboard implements DashboardStore {
     await this.#barrier;
     if (this.#now() - this.#lastCatchUp >= this.#lagMs) {
       // concurrent reads share one catch-up
-      this.#catchingUp ??= this.#maintaining.run(() => this.#catchUp()).finally(() => {
-        this.#catchingUp = undefined;
-      });
+      this.#catchingUp ??= this.#maintaining
+        .run(() => this.#catchUp())
+        .finally(() => {
+          this.#catchingUp = undefined;
+        });
       await this.#catchingUp;
     }
     const reader = this.#readers.reduce((a, b) => (b.pending < a.pending ? b : a));
@@ -218,8 +225,23 @@ export class DuckDBDashboard implements DashboardStore {
     reader.population = key;
   }
 
-  async #active(reader: Reader, query: DashboardQuery): Promise<number> {
-    await this.#populate(reader, query);
-    return (await populationSize(reader.connection)).active;
+  /** What a panel query needs besides its query: the lookups, and the population's size unless it does without. */
+  async #context(reader: Reader, query: DashboardQuery, options = { active: true }): Promise<PanelContext> {
+    const epoch = this.#epoch;
+    if (this.#lookups?.epoch !== epoch) {
+      const labels = await readLabels(reader.connection);
+      const multi = await readMulti(reader.connection);
+      this.#lookups = { epoch, labels, multi };
+      this.#active.clear();
+    }
+    const lookups = this.#lookups;
+    let active = 0;
+    if (options.active) {
+      const key = `${epoch}:${JSON.stringify(query)}`;
+      active = this.#active.get(key) ?? (await countActive(reader.connection, query));
+      if (this.#active.size > 64) this.#active.clear();
+      this.#active.set(key, active);
+    }
+    return { connection: reader.connection, active, labels: lookups.labels, multi: lookups.multi };
   }
 }

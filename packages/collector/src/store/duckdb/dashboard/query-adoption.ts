@@ -2,38 +2,31 @@
  * Plugin, social provider and feature adoption: among the active
  * installations, how many have a configuration (latest init at or before the
  * end of the range) that lists each one. Reads the population table
- * (query-population.ts), which the caller has built for this query, and tests
- * each vocabulary bit of the configurations' masks (vocabulary.ts) in one pass.
+ * (query-population.ts), which the caller has built for this query: the
+ * installations are counted per configuration, joined with the
+ * configurations' items (vocabulary.ts) and summed per item.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { AdoptionAggregate, InstallationGroup } from "../../dashboard-types.js";
+import type { AdoptionAggregate } from "../../dashboard-types.js";
 import { num, Params, rows } from "./dashboard-sql.js";
-import { FEATURE_BITS, PLUGIN_BITS, PROVIDER_BITS } from "./vocabulary.js";
-
-const LISTS = [
-  ["plugins", "plugin_mask", PLUGIN_BITS],
-  ["socialProviders", "provider_mask", PROVIDER_BITS],
-  ["features", "feature_mask", FEATURE_BITS],
-] as const;
+import { VOCABULARIES } from "./vocabulary.js";
 
 export async function queryAdoption(connection: DuckDBConnection): Promise<AdoptionAggregate> {
-  const tests = LISTS.flatMap(([, mask, values]) =>
-    values.map((_, bit) => `coalesce(sum(n) FILTER (${mask} & ${1n << BigInt(bit)}::UBIGINT <> 0), 0)`),
-  );
-  const [row] = await rows(
+  const result = await rows(
     connection,
-    `SELECT (SELECT count(*) FROM dash_pop), (SELECT count(cfg) FROM dash_pop), ${tests.join(", ")}
-     FROM (SELECT cfg, count(*) AS n FROM dash_pop WHERE cfg IS NOT NULL GROUP BY cfg) p JOIN dash_configs c USING (cfg)`,
+    `SELECT list, item, sum(n) FROM (SELECT cfg, count(*) AS n FROM dash_pop WHERE cfg IS NOT NULL GROUP BY cfg) p
+       JOIN dash_config_items USING (cfg) GROUP BY ALL
+     UNION ALL SELECT 254, 0, count(cfg) FROM dash_pop
+     UNION ALL SELECT 255, 0, count(*) FROM dash_pop`,
     new Params(),
   );
-  const [active, configured, ...counts] = row ?? [];
-  const out: AdoptionAggregate = { active: num(active), configured: num(configured), plugins: [], socialProviders: [], features: [] };
-  let i = 0;
-  for (const [list, , values] of LISTS) {
-    const groups: InstallationGroup[] = out[list];
-    for (const value of values) {
-      const installations = num(counts[i++]);
-      if (installations > 0) groups.push({ value, installations });
+  const out: AdoptionAggregate = { active: 0, configured: 0, plugins: [], socialProviders: [], features: [] };
+  for (const [list, item, count] of result) {
+    if (list === 255) out.active = num(count);
+    else if (list === 254) out.configured = num(count);
+    else {
+      const vocabulary = VOCABULARIES[num(list)]!;
+      out[vocabulary.name].push({ value: vocabulary.values[num(item)]!, installations: num(count) });
     }
   }
   return out;

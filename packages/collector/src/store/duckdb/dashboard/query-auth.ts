@@ -1,10 +1,9 @@
 /**
  * Authentication: successes and failures per sign-in method and provider,
- * failure reasons, totals by kind and per day, from dash_auth in one scan
+ * failure reasons, totals by kind and per day, from dash_auth in one pass
  * (GROUPING SETS); installations per method/provider and per reason from
  * their presence tables.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { AuthAggregate, DashboardQuery } from "../../dashboard-types.js";
 import {
   countInstallations,
@@ -13,6 +12,7 @@ import {
   firstsSql,
   isFiltered,
   num,
+  type PanelContext,
   Params,
   rows,
   segmentCondition,
@@ -20,52 +20,53 @@ import {
 } from "./dashboard-sql.js";
 import { PRESENCE_TABLES } from "./rollup-schema.js";
 
-export async function queryAuth(
-  connection: DuckDBConnection,
-  query: DashboardQuery,
-  options: { active: number },
-): Promise<AuthAggregate> {
+/** GROUPING(auth_key, reason_key, kind, day): 1 for each column a row is not grouped by. */
+const SETS = { auth: 0b0111, reason: 0b1011, kind: 0b1101, day: 0b1110 } as const;
+
+export async function queryAuth(context: PanelContext, query: DashboardQuery): Promise<AuthAggregate> {
+  const { connection, labels, multi } = context;
   const params = new Params();
   const { a, b } = dayRange(query, params);
   const segment = segmentCondition(query.filter, params);
-  const firsts = (table: string) => `(${firstsSql({ table, columns: "key, inst", a, b, segment })})`;
-  const result = await rows(
+  const table = isFiltered(query.filter) ? "dash_auth" : "dash_auth_all";
+  const sums = await rows(
     connection,
-    `WITH sums AS (
-       SELECT GROUPING(auth_key, reason_key, kind, day) AS g, auth_key, reason_key, kind, day,
-         sum(occurrences) FILTER (success) AS ok, sum(occurrences) FILTER (NOT success) AS failed
-       FROM ${isFiltered(query.filter) ? "dash_auth" : "dash_auth_all"} WHERE day >= ${a} AND day < ${b} AND ${segment}
-       GROUP BY GROUPING SETS ((auth_key), (reason_key), (kind), (day))
-     ),
-     auth_installations AS (${countInstallations({ firsts: firsts(PRESENCE_TABLES.auth), group: ["key"] })}),
-     reason_installations AS (${countInstallations({ firsts: firsts(PRESENCE_TABLES.reason), group: ["key"] })})
-     SELECT 'group', l.a, l.b, s.ok, s.failed, i.installations, NULL::DATE
-       FROM sums s JOIN dash_labels l ON l.id = s.auth_key LEFT JOIN auth_installations i ON i.key = s.auth_key
-       WHERE s.auth_key IS NOT NULL
-     UNION ALL
-     SELECT 'reason', l.a, NULL, NULL, s.failed, i.installations, NULL
-       FROM sums s JOIN dash_labels l ON l.id = s.reason_key LEFT JOIN reason_installations i ON i.key = s.reason_key
-       WHERE s.reason_key IS NOT NULL
-     UNION ALL
-     SELECT 'kind', s.kind, NULL, s.ok, s.failed, NULL, NULL FROM sums s WHERE s.g = ${0b1101}
-     UNION ALL
-     SELECT 'daily', NULL, NULL, s.ok, s.failed, NULL, s.day FROM sums s WHERE s.day IS NOT NULL`,
+    `SELECT GROUPING(auth_key, reason_key, kind, day), auth_key, reason_key, kind, day,
+       coalesce(sum(occurrences) FILTER (success), 0), coalesce(sum(occurrences) FILTER (NOT success), 0)
+     FROM ${table} WHERE day >= ${a} AND day < ${b} AND ${segment}
+     GROUP BY GROUPING SETS ((auth_key), (reason_key), (kind), (day))`,
     params,
   );
-  const out: AuthAggregate = { active: options.active, groups: [], reasons: [], kinds: [], daily: [] };
-  for (const [part, x, y, ok, failed, installations, day] of result) {
-    if (part === "group") {
+  const installationsOf = async (kind: "auth" | "reason") => {
+    const firsts = `(${firstsSql({ table: PRESENCE_TABLES[kind], columns: "key, inst", a, b, segment })})`;
+    const result = await rows(connection, countInstallations({ firsts, multi: multi.segments }), params);
+    return new Map(result.map(([key, n]) => [num(key), num(n)]));
+  };
+  const groupInstallations = await installationsOf("auth");
+  const reasonInstallations = await installationsOf("reason");
+
+  const out: AuthAggregate = { active: context.active, groups: [], reasons: [], kinds: [], daily: [] };
+  for (const [grouping, authKey, reasonKey, kind, day, ok, failed] of sums) {
+    const set = num(grouping);
+    if (set === SETS.auth) {
+      const label = labels.get(num(authKey));
       out.groups.push({
-        method: String(x),
-        provider: str(y),
+        method: String(label?.a),
+        provider: label?.b ?? null,
         successes: num(ok),
         failures: num(failed),
-        installations: num(installations),
+        installations: groupInstallations.get(num(authKey)) ?? 0,
       });
-    } else if (part === "reason") {
-      out.reasons.push({ reason: str(x), occurrences: num(failed), installations: num(installations) });
-    } else if (part === "kind") {
-      out.kinds.push({ kind: str(x), successes: num(ok), failures: num(failed) });
+    } else if (set === SETS.reason) {
+      // successes carry no reason: their group (reason_key null) is not a reason
+      if (reasonKey === null) continue;
+      out.reasons.push({
+        reason: labels.get(num(reasonKey))?.a ?? null,
+        occurrences: num(failed),
+        installations: reasonInstallations.get(num(reasonKey)) ?? 0,
+      });
+    } else if (set === SETS.kind) {
+      out.kinds.push({ kind: str(kind), successes: num(ok), failures: num(failed) });
     } else {
       out.daily.push({ day: dayMs(day), successes: num(ok), failures: num(failed) });
     }

@@ -11,34 +11,47 @@
  * configuration rows come from the population table (query-population.ts),
  * which the caller has built for this query.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { BreakdownsAggregate, DashboardQuery, InstallationGroup } from "../../dashboard-types.js";
-import { dayRange, num, Params, rows, segmentCondition, str } from "./dashboard-sql.js";
+import { dayRange, instIn, num, type PanelContext, Params, rows, segmentCondition, str } from "./dashboard-sql.js";
 
 type ContextDimension = "runtime" | "runtimeVersion" | "framework" | "environment";
+const DIMENSIONS: ContextDimension[] = ["runtime", "runtimeVersion", "framework", "environment"];
 type ConfigDimension = "betterAuthVersion" | "databaseKind" | "databaseAdapter";
 
-export async function queryBreakdowns(
-  connection: DuckDBConnection,
-  query: DashboardQuery,
-): Promise<BreakdownsAggregate> {
+export async function queryBreakdowns(context: PanelContext, query: DashboardQuery): Promise<BreakdownsAggregate> {
+  const { connection, multi } = context;
   const params = new Params();
   const { a, b } = dayRange(query, params);
   const segment = segmentCondition(query.filter, params, "f.seg");
-  const context = await rows(
+  // one member per installation for nearly all: count members per (segment, version) first, a few
+  // thousand rows; the few installations seen in several contexts are counted apart, by installation
+  const members = (select: string, where: string) =>
+    `WITH m AS (
+       SELECT ${select} FROM dash_seen_activity f
+       WHERE f.day >= ${a} AND f.day < ${b} AND f.prev < ${a} AND ${segment} AND ${where} GROUP BY ALL
+     ),
+     l AS (
+       SELECT m.*, s.runtime, s.framework, s.environment, s.runtime || coalesce(' ' || r.b, '') AS runtime_version
+       FROM m JOIN dash_segments s USING (seg) JOIN dash_labels r ON r.id = m.rv
+     )`;
+  const dims = (value: string) =>
+    ["runtime", "runtime_version", "framework", "environment"]
+      .map((column, i) => `SELECT '${DIMENSIONS[i]}', ${column}, ${value} FROM l GROUP BY 2`)
+      .join(" UNION ALL ");
+  const single = await rows(
     connection,
-    `WITH l AS (
-       SELECT f.inst, s.runtime, s.framework, s.environment, s.runtime || coalesce(' ' || r.b, '') AS runtime_version
-       FROM dash_seen_activity f JOIN dash_segments s USING (seg) JOIN dash_labels r ON r.id = f.rv
-       WHERE f.day >= ${a} AND f.day < ${b} AND f.prev < ${a} AND ${segment}
-     )
-     SELECT CASE GROUPING(runtime, runtime_version, framework, environment)
-         WHEN ${0b0111} THEN 'runtime' WHEN ${0b1011} THEN 'runtimeVersion'
-         WHEN ${0b1101} THEN 'framework' ELSE 'environment' END,
-       coalesce(runtime_version, runtime, framework, environment), count(DISTINCT inst)
-     FROM l GROUP BY GROUPING SETS ((runtime), (runtime_version), (framework), (environment))`,
+    `${members("seg, rv, count(*) AS n", `NOT ${instIn(multi.contexts)}`)} ${dims("sum(n)")}`,
     params,
   );
+  const several =
+    multi.contexts.length === 0
+      ? []
+      : await rows(
+          connection,
+          `${members("DISTINCT inst, seg, rv", instIn(multi.contexts))} ${dims("count(DISTINCT inst)")}`,
+          params,
+        );
+  const contextRows = [...single, ...several];
 
   // configuration dimensions: from the population (query-population.ts), counted per configuration first
   const config = await rows(
@@ -66,10 +79,10 @@ export async function queryBreakdowns(
     databaseKind: [],
     databaseAdapter: [],
   };
-  for (const [dimension, value, count] of [...context, ...config]) {
+  for (const [dimension, value, count] of [...contextRows, ...config]) {
     if (dimension === "active") out.active = num(count);
     else if (dimension === "configured") out.configured = num(count);
-    else out[dimension as ContextDimension | ConfigDimension].push({ value: str(value), installations: num(count) });
+    else addTo(out[dimension as ContextDimension | ConfigDimension], str(value), num(count));
   }
   // active installations without a known configuration count under null
   const unknown = out.active - out.configured;

@@ -1,9 +1,9 @@
 /**
- * Errors: occurrences from dash_errors (sums per day, segment, type and code),
- * installations per code and per type from their presence tables, and the
- * daily series of the most frequent codes.
+ * Errors: occurrences per code and per type from dash_errors (one pass with
+ * GROUPING SETS), installations per code and per type from their presence
+ * tables, installations with any error, and the daily series of the most
+ * frequent codes.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { DashboardQuery, DashboardQueryOptions, ErrorsAggregate } from "../../dashboard-types.js";
 import {
   countInstallations,
@@ -12,64 +12,82 @@ import {
   firstsSql,
   isFiltered,
   num,
+  type PanelContext,
   Params,
   rows,
   segmentCondition,
-  str,
 } from "./dashboard-sql.js";
 import { PRESENCE_TABLES } from "./rollup-schema.js";
 
 export async function queryErrors(
-  connection: DuckDBConnection,
+  context: PanelContext,
   query: DashboardQuery,
-  options: DashboardQueryOptions & { active: number },
+  options: DashboardQueryOptions,
 ): Promise<ErrorsAggregate> {
+  const { connection, labels, multi } = context;
   const params = new Params();
   const { a, b } = dayRange(query, params);
   const segment = segmentCondition(query.filter, params);
-  const firsts = (table: string) => `(${firstsSql({ table, columns: "key, inst", a, b, segment })})`;
-  const codeFirsts = firsts(PRESENCE_TABLES.code);
-  const result = await rows(
+  const table = isFiltered(query.filter) ? "dash_errors" : "dash_errors_all";
+  const range = `day >= ${a} AND day < ${b} AND ${segment}`;
+  const firsts = (kind: "code" | "type") =>
+    `(${firstsSql({ table: PRESENCE_TABLES[kind], columns: "key, inst", a, b, segment })})`;
+  const label = (key: unknown) => labels.get(num(key))?.a ?? null;
+
+  const sums = await rows(
     connection,
-    `WITH sums AS (
-       SELECT day, type_key, code_key, sum(occurrences) AS n FROM ${isFiltered(query.filter) ? "dash_errors" : "dash_errors_all"}
-       WHERE day >= ${a} AND day < ${b} AND ${segment} GROUP BY ALL
-     ),
-     codes AS (SELECT code_key AS key, sum(n) AS n FROM sums GROUP BY ALL),
-     types AS (SELECT type_key AS key, sum(n) AS n FROM sums GROUP BY ALL),
-     code_installations AS (${countInstallations({ firsts: codeFirsts, group: ["key"] })}),
-     type_installations AS (${countInstallations({ firsts: firsts(PRESENCE_TABLES.type), group: ["key"] })}),
-     top AS (SELECT key FROM codes ORDER BY n DESC, key LIMIT ${Math.max(0, Math.trunc(options.seriesCodes ?? 8))})
-     SELECT 'code' AS part, NULL::DATE, l.a, c.n, i.installations
-       FROM codes c JOIN dash_labels l ON l.id = c.key LEFT JOIN code_installations i USING (key)
-     UNION ALL
-     SELECT 'type', NULL, l.a, t.n, i.installations
-       FROM types t JOIN dash_labels l ON l.id = t.key LEFT JOIN type_installations i USING (key)
-     UNION ALL
-     SELECT 'daily', s.day, l.a, sum(s.n), NULL
-       FROM sums s JOIN top ON top.key = s.code_key JOIN dash_labels l ON l.id = s.code_key GROUP BY s.day, l.a
-     UNION ALL
-     SELECT 'total', NULL, NULL, (SELECT sum(n) FROM codes), (SELECT count(DISTINCT inst) FROM ${codeFirsts})`,
+    `SELECT type_key, code_key, sum(occurrences) FROM ${table} WHERE ${range} GROUP BY GROUPING SETS ((type_key), (code_key))`,
     params,
   );
+  const installationsOf = async (kind: "code" | "type") =>
+    new Map(
+      (await rows(connection, countInstallations({ firsts: firsts(kind), multi: multi.segments }), params)).map(
+        ([key, n]) => [num(key), num(n)],
+      ),
+    );
+  const codeInstallations = await installationsOf("code");
+  const typeInstallations = await installationsOf("type");
+  const [[anyError]] = (await rows(connection, `SELECT count(DISTINCT inst) FROM ${firsts("code")}`, params)) as [
+    [unknown],
+  ];
 
   const out: ErrorsAggregate = {
-    active: options.active,
-    total: { occurrences: 0, installations: 0 },
+    active: context.active,
+    total: { occurrences: 0, installations: num(anyError) },
     codes: [],
     types: [],
     daily: [],
   };
-  for (const [part, day, label, occurrences, installations] of result) {
-    if (part === "code")
-      out.codes.push({ code: str(label), occurrences: num(occurrences), installations: num(installations) });
-    else if (part === "type")
-      out.types.push({ type: str(label), occurrences: num(occurrences), installations: num(installations) });
-    else if (part === "daily") out.daily.push({ day: dayMs(day), code: str(label), occurrences: num(occurrences) });
-    else out.total = { occurrences: num(occurrences), installations: num(installations) };
+  for (const [typeKey, codeKey, occurrences] of sums) {
+    if (typeKey === null) {
+      out.codes.push({
+        code: label(codeKey),
+        occurrences: num(occurrences),
+        installations: codeInstallations.get(num(codeKey)) ?? 0,
+      });
+      out.total.occurrences += num(occurrences);
+    } else {
+      out.types.push({
+        type: label(typeKey),
+        occurrences: num(occurrences),
+        installations: typeInstallations.get(num(typeKey)) ?? 0,
+      });
+    }
   }
   out.codes.sort((x, y) => y.occurrences - x.occurrences || String(x.code).localeCompare(String(y.code)));
   out.types.sort((x, y) => y.occurrences - x.occurrences || String(x.type).localeCompare(String(y.type)));
-  out.daily.sort((x, y) => x.day - y.day || String(x.code).localeCompare(String(y.code)));
+
+  // the daily series of the most frequent codes
+  const byLabel = new Map([...sums].filter(([t]) => t === null).map(([, key]) => [label(key), num(key)]));
+  const top = out.codes.slice(0, Math.max(0, Math.trunc(options.seriesCodes ?? 8))).map((c) => byLabel.get(c.code)!);
+  if (top.length > 0) {
+    const daily = await rows(
+      connection,
+      `SELECT day, code_key, sum(occurrences) FROM ${table}
+       WHERE ${range} AND code_key IN (${top.join(", ")}) GROUP BY ALL ORDER BY 1, 2`,
+      params,
+    );
+    out.daily = daily.map(([day, key, n]) => ({ day: dayMs(day), code: label(key), occurrences: num(n) }));
+  }
   return out;
 }

@@ -9,9 +9,18 @@
  * - as new when its day is the installation's first day ever.
  * Installations seen in several contexts are counted apart with DISTINCT.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { DashboardQuery, InstallationsAggregate } from "../../dashboard-types.js";
-import { dayMs, dayRange, isFiltered, MULTI, num, Params, rows, segmentCondition } from "./dashboard-sql.js";
+import {
+  dayMs,
+  dayRange,
+  instIn,
+  isFiltered,
+  num,
+  type PanelContext,
+  Params,
+  rows,
+  segmentCondition,
+} from "./dashboard-sql.js";
 import { ACTIVITY_ALL } from "./rollup-schema.js";
 
 /** Monday 00:00 UTC of the day's ISO week, or the range start if later. */
@@ -20,10 +29,8 @@ export function weekOf(day: number, from: number): number {
   return Math.max(day - weekday * 86_400_000, from);
 }
 
-export async function queryInstallations(
-  connection: DuckDBConnection,
-  query: DashboardQuery,
-): Promise<InstallationsAggregate> {
+export async function queryInstallations(context: PanelContext, query: DashboardQuery): Promise<InstallationsAggregate> {
+  const { connection, multi } = context;
   const params = new Params();
   const { a, b } = dayRange(query, params);
   const segment = segmentCondition(query.filter, params, "s.seg");
@@ -32,33 +39,35 @@ export async function queryInstallations(
   const counts = (source: string) => `SELECT 'day' AS part, day, sum(n), sum(n) FILTER (prev = '-infinity'::DATE),
        sum(n) FILTER (prev < ${week}), sum(n) FILTER (prev < ${a})
      FROM (SELECT day, prev, count(*) AS n FROM ${source} GROUP BY day, prev) GROUP BY day`;
-  const result = isFiltered(query.filter)
-    ? // installations seen in one context (nearly all) are counted from their chain; the rest with DISTINCT
-      await rows(
-        connection,
-        `WITH q AS (
-           SELECT day, inst, prev FROM dash_seen_activity s WHERE s.day >= ${a} AND s.day < ${b} AND ${segment}
-         ),
-         multi AS (SELECT q.*, i.first_day FROM q JOIN dash_installations i USING (inst) WHERE i.contexts > 1)
-         ${counts(`(SELECT * FROM q WHERE inst NOT IN ${MULTI})`)}
-         UNION ALL
-         SELECT 'multi-day', day, count(DISTINCT inst), count(DISTINCT inst) FILTER (day = first_day), 0, 0
-         FROM multi GROUP BY day
-         UNION ALL
-         SELECT 'multi-week', ${week}, count(DISTINCT inst), 0, 0, 0 FROM multi GROUP BY 2
-         UNION ALL
-         SELECT 'multi-range', NULL, count(DISTINCT inst), count(DISTINCT inst) FILTER (day = first_day), 0, 0
-         FROM multi`,
-        params,
-      )
-    : // one chain per installation: count(*) is exact, and prev = -infinity is its first day ever
-      await rows(connection, counts(`(SELECT day, prev FROM ${ACTIVITY_ALL} WHERE day >= ${a} AND day < ${b})`), params);
+  const q = `(SELECT day, inst, prev FROM dash_seen_activity s WHERE s.day >= ${a} AND s.day < ${b} AND ${segment})`;
+  const result = !isFiltered(query.filter)
+    ? // one chain per installation: count(*) is exact, and prev = -infinity is its first day ever
+      await rows(connection, counts(`(SELECT day, prev FROM ${ACTIVITY_ALL} WHERE day >= ${a} AND day < ${b})`), params)
+    : multi.contexts.length === 0
+      ? await rows(connection, counts(q), params)
+      : // installations seen in one context (nearly all) are counted from their chain; the rest with DISTINCT
+        await rows(
+          connection,
+          `WITH multi AS (
+             SELECT q.*, i.first_day FROM ${q} q JOIN dash_installations i USING (inst) WHERE ${instIn(multi.contexts)}
+           )
+           ${counts(`(SELECT * FROM ${q} WHERE NOT ${instIn(multi.contexts)})`)}
+           UNION ALL
+           SELECT 'multi-day', day, count(DISTINCT inst), count(DISTINCT inst) FILTER (day = first_day), 0, 0
+           FROM multi GROUP BY day
+           UNION ALL
+           SELECT 'multi-week', ${week}, count(DISTINCT inst), 0, 0, 0 FROM multi GROUP BY 2
+           UNION ALL
+           SELECT 'multi-range', NULL, count(DISTINCT inst), count(DISTINCT inst) FILTER (day = first_day), 0, 0
+           FROM multi`,
+          params,
+        );
 
   const days = new Map<number, { day: number; active: number; new: number }>();
   const weeks = new Map<number, number>();
   const dayEntry = (day: number) => {
-    let entry = days.get(day);
-    if (!entry) days.set(day, (entry = { day, active: 0, new: 0 }));
+    const entry = days.get(day) ?? { day, active: 0, new: 0 };
+    days.set(day, entry);
     return entry;
   };
   let active = 0;

@@ -31,9 +31,14 @@ export async function buildPopulation(connection: DuckDBConnection, query: Dashb
   );
 }
 
-/** Active installations and those with a known configuration, from dash_pop. */
-export async function populationSize(connection: DuckDBConnection): Promise<{ active: number; configured: number }> {
-  const reader = await connection.runAndReadAll(`SELECT count(*), count(cfg) FROM dash_pop`);
-  const [active, configured] = reader.getRowsJS()[0] ?? [0, 0];
-  return { active: Number(active), configured: Number(configured) };
+/** The population's size alone, without building dash_pop: what the panels that only need a denominator ask. */
+export async function countActive(connection: DuckDBConnection, query: DashboardQuery): Promise<number> {
+  const params = new Params();
+  const { a, b } = dayRange(query, params);
+  const sql = isFiltered(query.filter)
+    ? `SELECT count(DISTINCT inst) FROM dash_seen_activity
+       WHERE day >= ${a} AND day < ${b} AND prev < ${a} AND ${segmentCondition(query.filter, params)}`
+    : `SELECT count(*) FROM ${ACTIVITY_ALL} WHERE day >= ${a} AND day < ${b} AND prev < ${a}`;
+  const reader = await connection.runAndReadAll(sql, params.values);
+  return Number(reader.getRowsJS()[0]?.[0] ?? 0);
 }

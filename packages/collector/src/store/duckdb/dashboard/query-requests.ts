@@ -4,7 +4,6 @@
  * dash_requests_all, the same sums without the segment), installations per
  * route from dash_seen_route, and requests per day and status class.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { DashboardQuery, RequestsAggregate } from "../../dashboard-types.js";
 import {
   countInstallations,
@@ -13,6 +12,7 @@ import {
   firstsSql,
   isFiltered,
   num,
+  type PanelContext,
   Params,
   rows,
   segmentCondition,
@@ -21,46 +21,46 @@ import { BUCKET_COLUMNS, CLASS_COLUMNS, PRESENCE_TABLES } from "./rollup-schema.
 
 const CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx"];
 
-export async function queryRequests(
-  connection: DuckDBConnection,
-  query: DashboardQuery,
-  options: { active: number },
-): Promise<RequestsAggregate> {
+export async function queryRequests(context: PanelContext, query: DashboardQuery): Promise<RequestsAggregate> {
+  const { connection, labels, multi } = context;
   const params = new Params();
   const { a, b } = dayRange(query, params);
   const segment = segmentCondition(query.filter, params);
   const table = isFiltered(query.filter) ? "dash_requests" : "dash_requests_all";
   const range = `day >= ${a} AND day < ${b} AND ${segment}`;
-  const routeFirsts = `(${firstsSql({ table: PRESENCE_TABLES.route, columns: "key, inst", a, b, segment })})`;
   const sums = ["requests", ...CLASS_COLUMNS, "duration_sum", ...BUCKET_COLUMNS];
+
   const routeRows = await rows(
     connection,
-    `WITH sums AS (SELECT key, ${sums.map((c) => `sum(${c})`).join(", ")} FROM ${table} WHERE ${range} GROUP BY key),
-     members AS (${countInstallations({ firsts: routeFirsts, group: ["key"] })})
-     SELECT l.a, l.b, m.installations, sums.* EXCLUDE (key)
-     FROM sums JOIN dash_labels l ON l.id = sums.key LEFT JOIN members m USING (key)`,
+    `SELECT key, ${sums.map((c) => `sum(${c})`).join(", ")} FROM ${table} WHERE ${range} GROUP BY key`,
     params,
   );
-  // the daily series by status class, from the same sums
+  const firsts = `(${firstsSql({ table: PRESENCE_TABLES.route, columns: "key, inst", a, b, segment })})`;
+  const installations = new Map(
+    (await rows(connection, countInstallations({ firsts, multi: multi.segments }), params)).map(([key, n]) => [
+      num(key),
+      num(n),
+    ]),
+  );
   const dailyRows = await rows(
     connection,
     `SELECT day, ${CLASS_COLUMNS.map((c) => `sum(${c})`).join(", ")} FROM ${table} WHERE ${range} GROUP BY day ORDER BY day`,
     params,
   );
 
-  const routes = routeRows.map((row) => {
-    const [route, method, installations, requests, ...rest] = row;
+  const routes = routeRows.map(([key, requests, ...rest]) => {
     const classes = rest.slice(0, CLASSES.length);
     const [durationSum, ...buckets] = rest.slice(CLASSES.length);
     const statusClasses: Record<string, number> = {};
     CLASSES.forEach((c, i) => {
       if (num(classes[i]) > 0) statusClasses[c] = num(classes[i]);
     });
+    const label = labels.get(num(key));
     return {
-      route: String(route),
-      method: String(method),
+      route: String(label?.a),
+      method: String(label?.b),
       requests: num(requests),
-      installations: num(installations),
+      installations: installations.get(num(key)) ?? 0,
       statusClasses,
       durationSumMs: num(durationSum),
       buckets: buckets.map(num),
@@ -72,5 +72,5 @@ export async function queryRequests(
       num(classes[i]) > 0 ? [{ day: dayMs(day), statusClass, requests: num(classes[i]) }] : [],
     ),
   );
-  return { active: options.active, routes, daily };
+  return { active: context.active, routes, daily };
 }

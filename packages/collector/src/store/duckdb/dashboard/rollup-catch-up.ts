@@ -15,6 +15,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { configColumnsSql } from "./config-sql.js";
 import { chainMaintenanceSql } from "./presence-sql.js";
 import { ACTIVITY_ALL, BUCKET_COLUMNS, CLASS_COLUMNS, PRESENCE_TABLES, REQUEST_SUMS } from "./rollup-schema.js";
+import { itemsSql } from "./vocabulary.js";
 
 const SEGMENT_MATCH = `s.runtime = n.runtime AND s.framework IS NOT DISTINCT FROM n.framework
   AND s.environment = n.environment AND s.data IS NOT DISTINCT FROM n.data`;
@@ -37,7 +38,7 @@ export function stageSql(selection: StageSelection): string[] {
       FROM batches WHERE ${selection.batches}`,
     `INSERT INTO dash_installations
       SELECT (SELECT coalesce(max(inst), 0) FROM dash_installations) + row_number() OVER (ORDER BY installation_id),
-        installation_id, DATE '9999-12-31', 0
+        installation_id, DATE '9999-12-31', 0, 0
       FROM (SELECT DISTINCT installation_id FROM dash_nb) n ANTI JOIN dash_installations d USING (installation_id)`,
     `INSERT INTO dash_segments
       SELECT (SELECT coalesce(max(seg), 0) FROM dash_segments)
@@ -102,64 +103,63 @@ function presenceSourcesSql(): string[] {
   ];
 }
 
-/** Installations' context counts (for the DISTINCT fallback) and first days (for "new"). */
+/** Installations' context and segment counts (for the DISTINCT fallback) and first days (for "new"). */
 function installationsSql(): string[] {
   return [
     `INSERT INTO dash_contexts
       SELECT DISTINCT inst, seg, rv FROM dash_src_activity ANTI JOIN dash_contexts USING (inst, seg, rv)`,
-    `UPDATE dash_installations i SET contexts = c.n, first_day = least(i.first_day, c.first_day)
+    `UPDATE dash_installations i SET contexts = c.n, segments = c.s, first_day = least(i.first_day, c.first_day)
       FROM (
-        SELECT t.inst, x.n, t.first_day
+        SELECT t.inst, x.n, x.s, t.first_day
         FROM (SELECT inst, min(day) AS first_day FROM dash_src_activity GROUP BY inst) t
-        JOIN (SELECT inst, count(*) AS n FROM dash_contexts GROUP BY inst) x USING (inst)
+        JOIN (SELECT inst, count(*) AS n, count(DISTINCT seg) AS s FROM dash_contexts GROUP BY inst) x USING (inst)
       ) c
       WHERE i.inst = c.inst AND (i.contexts <> c.n OR c.first_day < i.first_day)`,
   ];
 }
 
+/** The sum tables: their key columns (`_all` twins drop `seg`) and additive columns. */
+export const SUM_SPECS = [
+  { table: "dash_requests", keys: ["day", "seg", "key"], sums: REQUEST_SUMS },
+  { table: "dash_errors", keys: ["day", "seg", "type_key", "code_key"], sums: ["occurrences"] },
+  { table: "dash_auth", keys: ["day", "seg", "auth_key", "success", "kind", "reason_key"], sums: ["occurrences"] },
+].flatMap((spec) => [spec, { table: `${spec.table}_all`, keys: spec.keys.filter((k) => k !== "seg"), sums: spec.sums }]);
+
 /**
- * Additive totals are merged, not appended: the rows of the touched keys are
- * summed with the new ones and replaced, so a table never holds two rows for
- * one key however many catch-ups ran. The day bounds let zone maps skip all
- * but the recent row groups. With sign -1 the source is subtracted (erasure)
- * and rows left at zero go.
+ * Additive totals are appended, never updated in place: a catch-up adds one
+ * row per touched key, an erasure adds the installation's share negated, and
+ * queries sum whatever is there. (Merging each chunk into place cost more than
+ * the rest of a catch-up, and left the tables out of day order, which costs
+ * every read.) compactSql folds the duplicates away once a table has grown.
  */
-function mergeSums(options: {
-  table: string;
-  keys: readonly string[];
-  sums: readonly string[];
-  source: string;
-  sign: 1 | -1;
-}): string[] {
-  const { table, keys, sums, source } = options;
-  const k = keys.join(", ");
-  const match = keys.map((c) => `t.${c} IS NOT DISTINCT FROM s.${c}`).join(" AND ");
-  const bounds = `t.day BETWEEN (SELECT min(day) FROM ${source}) AND (SELECT max(day) FROM ${source})`;
-  const summed = sums.map((c) => `sum(${c}) AS ${c}`).join(", ");
-  const signed = sums.map((c) => (options.sign === 1 ? c : `-${c}`)).join(", ");
-  return [
-    `CREATE OR REPLACE TEMP TABLE dash_merged AS
-      SELECT ${k}, ${summed} FROM (
-        SELECT t.${keys.join(", t.")}, t.${sums.join(", t.")} FROM ${table} t
-        WHERE ${bounds} AND EXISTS (SELECT 1 FROM ${source} s WHERE ${match})
-        UNION ALL SELECT ${k}, ${signed} FROM ${source}
-      ) GROUP BY ALL`,
-    `DELETE FROM ${table} t WHERE ${bounds} AND EXISTS (SELECT 1 FROM ${source} s WHERE ${match})`,
-    `INSERT INTO ${table} (${k}, ${sums.join(", ")}) SELECT ${k}, ${sums.join(", ")} FROM dash_merged
-      WHERE ${sums[0]} <> 0 ORDER BY day`,
-  ];
+function appendSums(sign: 1 | -1): string[] {
+  return SUM_SPECS.flatMap(({ table, keys, sums }) => {
+    const source = `dash_sum_${table.replace("dash_", "")}`;
+    const isAll = table.endsWith("_all");
+    const signed = sums.map((c) => (sign === 1 ? c : `-${c}`)).join(", ");
+    return [
+      ...(isAll
+        ? [
+            `CREATE OR REPLACE TEMP TABLE ${source} AS
+              SELECT ${keys.join(", ")}, ${sums.map((c) => `sum(${c}) AS ${c}`).join(", ")}
+              FROM ${source.replace("_all", "")} GROUP BY ALL`,
+          ]
+        : []),
+      `INSERT INTO ${table} (${keys.join(", ")}, ${sums.join(", ")}) SELECT ${keys.join(", ")}, ${signed} FROM ${source} ORDER BY day`,
+    ];
+  });
 }
 
-/** Both tables of a sum: per segment, and `_all` summed over segments. */
-function mergeBoth(table: string, keys: readonly string[], sums: readonly string[], sign: 1 | -1): string[] {
-  const source = `dash_sum_${table.replace("dash_", "")}`;
-  const allKeys = keys.filter((k) => k !== "seg");
-  return [
-    `CREATE OR REPLACE TEMP TABLE ${source}_all AS
-      SELECT ${allKeys.join(", ")}, ${sums.map((c) => `sum(${c}) AS ${c}`).join(", ")} FROM ${source} GROUP BY ALL`,
-    ...mergeSums({ table, keys, sums, source, sign }),
-    ...mergeSums({ table: `${table}_all`, keys: allKeys, sums, source: `${source}_all`, sign }),
-  ];
+/**
+ * Rewrites a sum table with one row per key, in day order, without the rows
+ * an erasure brought to zero: zone maps then skip every row group outside a
+ * query's range.
+ */
+export function compactSql(table: string): string {
+  const spec = SUM_SPECS.find((s) => s.table === table)!;
+  return `CREATE OR REPLACE TABLE ${table} AS
+    SELECT ${spec.keys.join(", ")}, ${spec.sums.map((c) => `sum(${c}) AS ${c}`).join(", ")}
+    FROM ${table} GROUP BY ALL HAVING sum(${spec.sums[0]}) <> 0 ORDER BY day, ${spec.keys.slice(1).join(", ")}`;
 }
 
 /** Sums of the staged events (dash_ne), added to the sum tables, or subtracted with sign -1. */
@@ -184,9 +184,7 @@ export function sumsSql(sign: 1 | -1 = 1): string[] {
       LEFT JOIN dash_labels reason_l
         ON NOT x.success AND reason_l.kind = 'reason' AND reason_l.a IS NOT DISTINCT FROM x.reason AND reason_l.b IS NULL
       GROUP BY ALL`,
-    ...mergeBoth("dash_requests", ["day", "seg", "key"], REQUEST_SUMS, sign),
-    ...mergeBoth("dash_errors", ["day", "seg", "type_key", "code_key"], ["occurrences"], sign),
-    ...mergeBoth("dash_auth", ["day", "seg", "auth_key", "success", "kind", "reason_key"], ["occurrences"], sign),
+    ...appendSums(sign),
   ];
 }
 
@@ -200,10 +198,12 @@ function initsSql(): string[] {
   return [
     `CREATE OR REPLACE TEMP TABLE dash_init_props AS SELECT DISTINCT props FROM dash_ne WHERE type = 'init'`,
     `CREATE OR REPLACE TEMP TABLE dash_init_configs AS ${configColumnsSql()}`,
-    `INSERT INTO dash_configs
-      SELECT (SELECT coalesce(max(cfg), 0) FROM dash_configs) + row_number() OVER (ORDER BY sig),
-        sig, version, db_kind, db_adapter, plugins, providers, features, plugin_mask, provider_mask, feature_mask
+    `CREATE OR REPLACE TEMP TABLE dash_fresh_configs AS
+      SELECT (SELECT coalesce(max(cfg), 0) FROM dash_configs) + row_number() OVER (ORDER BY sig) AS cfg,
+        sig, version, db_kind, db_adapter, plugins, providers, features
       FROM (SELECT DISTINCT ON (sig) * FROM dash_init_configs) n ANTI JOIN dash_configs USING (sig)`,
+    `INSERT INTO dash_configs SELECT * FROM dash_fresh_configs`,
+    `INSERT INTO dash_config_items ${itemsSql("dash_fresh_configs")}`,
     `CREATE OR REPLACE TEMP TABLE dash_new_inits AS
       SELECT ne.day, ne.inst, ne.ts, c.cfg, c.sig
       FROM dash_ne ne JOIN dash_init_configs x USING (props) JOIN dash_configs c USING (sig)
@@ -239,10 +239,10 @@ const TEMP_TABLES = [
   "dash_pold",
   "dash_anchor",
   "dash_chain",
-  "dash_merged",
   ...["requests", "errors", "auth"].flatMap((t) => [`dash_sum_${t}`, `dash_sum_${t}_all`]),
   "dash_init_props",
   "dash_init_configs",
+  "dash_fresh_configs",
   "dash_new_inits",
   "dash_latest_inits",
 ];
@@ -311,5 +311,32 @@ export async function catchUp(options: CatchUpOptions): Promise<number> {
     }
     watermark = hi;
     options.onChunk?.({ watermark, latest });
+    await compactGrown(connection);
+  }
+}
+
+/**
+ * Compacts each sum table that has grown by a quarter (and 10,000 rows) since
+ * it was last compacted: appends are cheap, and this keeps the duplicates they
+ * leave to a bounded share of the table.
+ */
+async function compactGrown(connection: DuckDBConnection): Promise<void> {
+  for (const { table } of SUM_SPECS) {
+    const reader = await connection.runAndReadAll(
+      `SELECT (SELECT count(*) FROM ${table}), (SELECT value FROM dash_state WHERE key = 'compacted:${table}')`,
+    );
+    const [rowsNow, rowsThen] = (reader.getRowsJS()[0] ?? [0, null]).map((v) => Number(v ?? 0));
+    if (rowsNow! <= rowsThen! * 1.25 + 10_000) continue;
+    await connection.run("BEGIN TRANSACTION");
+    try {
+      await connection.run(compactSql(table));
+      await connection.run(
+        `INSERT OR REPLACE INTO dash_state VALUES ('compacted:${table}', (SELECT count(*) FROM ${table}))`,
+      );
+      await connection.run("COMMIT");
+    } catch (error) {
+      await connection.run("ROLLBACK").catch(() => {});
+      throw error;
+    }
   }
 }

@@ -3,7 +3,7 @@
  *
  * Sums do not know which installation contributed what, so the
  * installation's share is computed from its own events (staged exactly as a
- * catch-up stages them) and subtracted; that costs in proportion to the
+ * catch-up stages them) and appended negated; that costs in proportion to the
  * installation's events, not the store's. Its presence, init and context
  * rows go, and so do labels, segments and configurations no other
  * installation uses (a custom route's name can be as telling as the id).
@@ -16,7 +16,7 @@
  * none after it will be.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { DROP_TEMP_SQL, stageSql, sumsSql } from "./rollup-catch-up.js";
+import { compactSql, DROP_TEMP_SQL, SUM_SPECS, stageSql, sumsSql } from "./rollup-catch-up.js";
 import { ACTIVITY_ALL, PRESENCE_TABLES } from "./rollup-schema.js";
 
 /** The tables that reference each kind of label. */
@@ -63,10 +63,20 @@ export async function eraseFromRollups<T>(options: {
         ([kind, users]) => `DELETE FROM dash_labels WHERE kind = '${kind}' AND id NOT IN (${users})`,
       ),
       `DELETE FROM dash_configs WHERE cfg NOT IN (SELECT cfg FROM dash_inits)`,
+      `DELETE FROM dash_config_items WHERE cfg NOT IN (SELECT cfg FROM dash_configs)`,
+      // the negated rows would show exactly what was erased: fold them into the sums in the same transaction
+      ...SUM_SPECS.flatMap(({ table }) => [
+        compactSql(table),
+        `INSERT OR REPLACE INTO dash_state VALUES ('compacted:${table}', (SELECT count(*) FROM ${table}))`,
+      ]),
     ];
     for (const statement of statements) await connection.run(statement);
     const result = await options.deleteEvents();
     await connection.run("COMMIT");
+    // write the result to the file (best effort, like the event erasure's own checkpoint, which
+    // DuckDB skipped while this transaction was open)
+    await connection.run(DROP_TEMP_SQL);
+    await connection.run("CHECKPOINT").catch(() => {});
     return result;
   } catch (error) {
     await connection.run("ROLLBACK").catch(() => {});

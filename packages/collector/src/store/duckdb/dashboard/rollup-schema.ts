@@ -35,8 +35,8 @@
  */
 
 import { LATENCY_BUCKETS_MS } from "@better-auth-telemetry/protocol";
-import { vocabularyFingerprint } from "./vocabulary.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { vocabularyFingerprint } from "./vocabulary.js";
 
 /** Bump to rebuild every rollup from the raw events on the next open. */
 export const ROLLUP_VERSION = 1;
@@ -87,9 +87,10 @@ const sums = (name: string, keys: string, values: string) => [
 
 const DDL = [
   `CREATE TABLE IF NOT EXISTS dash_state (key VARCHAR PRIMARY KEY, value BIGINT NOT NULL)`,
-  // `contexts`: how many (segment, runtime version) combinations the installation was seen in
+  // in how many (segment, runtime version) combinations, and how many segments, the installation was seen
   `CREATE TABLE IF NOT EXISTS dash_installations (
-    inst INTEGER NOT NULL, installation_id UUID NOT NULL, first_day DATE NOT NULL, contexts INTEGER NOT NULL)`,
+    inst INTEGER NOT NULL, installation_id UUID NOT NULL, first_day DATE NOT NULL,
+    contexts INTEGER NOT NULL, segments INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS dash_segments (
     seg INTEGER NOT NULL, runtime VARCHAR NOT NULL, framework VARCHAR, environment VARCHAR NOT NULL, data VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS dash_contexts (inst INTEGER NOT NULL, seg INTEGER NOT NULL, rv INTEGER NOT NULL)`,
@@ -97,8 +98,9 @@ const DDL = [
   `CREATE TABLE IF NOT EXISTS dash_labels (id INTEGER NOT NULL, kind VARCHAR NOT NULL, a VARCHAR, b VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS dash_configs (
     cfg INTEGER NOT NULL, sig VARCHAR NOT NULL, version VARCHAR, db_kind VARCHAR, db_adapter VARCHAR,
-    plugins VARCHAR[] NOT NULL, providers VARCHAR[] NOT NULL, features VARCHAR[] NOT NULL,
-    plugin_mask UBIGINT NOT NULL, provider_mask UBIGINT NOT NULL, feature_mask UBIGINT NOT NULL)`,
+    plugins VARCHAR[] NOT NULL, providers VARCHAR[] NOT NULL, features VARCHAR[] NOT NULL)`,
+  // a configuration's lists as rows: list 0 plugins, 1 social providers, 2 features; item: index in vocabulary.ts
+  `CREATE TABLE IF NOT EXISTS dash_config_items (cfg INTEGER NOT NULL, list UTINYINT NOT NULL, item USMALLINT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS dash_seen_activity (
     day DATE NOT NULL, inst INTEGER NOT NULL, seg INTEGER NOT NULL, rv INTEGER NOT NULL, prev DATE NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS ${ACTIVITY_ALL} (day DATE NOT NULL, inst INTEGER NOT NULL, prev DATE NOT NULL)`,
@@ -126,6 +128,7 @@ const ALL_TABLES = [
   "dash_contexts",
   "dash_labels",
   "dash_configs",
+  "dash_config_items",
   ...Object.values(PRESENCE_TABLES),
   ACTIVITY_ALL,
   ...SUM_TABLES,

@@ -1,0 +1,284 @@
+/**
+ * Dashboard queries at scale: 10,000,000 synthetic events (50,000
+ * installations, 1,000 routes, 90 days; bench/lib/synthetic-events.ts) written
+ * straight into a DuckDB store file, then every dashboard panel timed through
+ * the StatsService (exactly what GET / and /v1/stats/* run, minus HTTP), alone
+ * and as the whole overview page (all six panels for one query, as a page view
+ * asks them). Each timed run starts cold: the store drops its cached
+ * population first. Also measured: building the rollups from scratch, an
+ * incremental catch-up, an erasure, and raw-SQL baselines over `events`.
+ * Results go to docs/benchmarks.md.
+ *
+ * Run: node --import tsx --conditions=source bench/dashboard-queries.ts
+ *      [--events 10000000] [--installations 50000] [--days 90] [--routes 1000]
+ *      [--runs 20] [--db PATH (reuse or keep the store)] [--no-write]
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os, { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { uuidv7 } from "../packages/collector/src/ingest/ids.js";
+import { StatsService } from "../packages/collector/src/stats/stats-service.js";
+import type { DashboardFilter } from "../packages/collector/src/store/dashboard-types.js";
+import { DuckDBEventStore } from "../packages/collector/src/store/duckdb/duckdb-store.js";
+import type { IngestBatch } from "../packages/collector/src/store/event-store.js";
+import { median, percentile, writeSection } from "./lib/report.js";
+import { writeSyntheticEvents } from "./lib/synthetic-events.js";
+
+const COMMAND = "node --import tsx --conditions=source bench/dashboard-queries.ts";
+const { values } = parseArgs({
+  options: {
+    events: { type: "string", default: "10000000" },
+    installations: { type: "string", default: "50000" },
+    days: { type: "string", default: "90" },
+    routes: { type: "string", default: "1000" },
+    runs: { type: "string", default: "20" },
+    db: { type: "string" },
+    "no-write": { type: "boolean", default: false },
+  },
+});
+const EVENTS = Number(values.events);
+const DAYS = Number(values.days);
+const RUNS = Number(values.runs);
+const DAY = 86_400_000;
+const START = Date.UTC(2026, 0, 1);
+const PANELS = ["installations", "breakdowns", "adoption", "errors", "requests", "auth"] as const;
+const TARGET_MS = 100;
+
+const ms = (n: number) => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
+const loadBefore = load();
+
+// ---- 1. the store
+const dir = values.db ? undefined : mkdtempSync(join(tmpdir(), "dashboard-bench-"));
+const path = values.db ?? join(dir!, "events.duckdb");
+let generation: { seconds: number; events: number; batches: number; installationDays: number } | undefined;
+if (!existsSync(path)) {
+  const created = await DuckDBEventStore.open({ path });
+  await created.close();
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  const started = performance.now();
+  const written = await writeSyntheticEvents(connection, {
+    events: EVENTS,
+    installations: Number(values.installations),
+    days: DAYS,
+    routes: Number(values.routes),
+    startMs: START,
+  });
+  await connection.run("CHECKPOINT");
+  generation = { seconds: (performance.now() - started) / 1000, ...written };
+  connection.closeSync();
+  instance.closeSync();
+  console.log(`generated ${written.events} events in ${generation.seconds.toFixed(0)} s`);
+}
+
+// the installations an erasure will be timed on: the busiest one, and one with a single batch
+const erasable: string[] = [];
+{
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  for (const order of ["DESC", "ASC"]) {
+    const reader = await connection.runAndReadAll(
+      `SELECT installation_id::VARCHAR FROM batches GROUP BY 1 ORDER BY count(*) ${order}, 1 LIMIT 1`,
+    );
+    erasable.push(String(reader.getRowsJS()[0]![0]));
+  }
+  connection.closeSync();
+  instance.closeSync();
+}
+
+const store = await DuckDBEventStore.open({ path });
+const buildStarted = performance.now();
+await store.refreshDashboard();
+const buildSeconds = (performance.now() - buildStarted) / 1000;
+console.log(`rollups built in ${buildSeconds.toFixed(0)} s`);
+const stats = new StatsService({ store, k: null, now: () => START + DAYS * DAY - 1 });
+
+// ---- 2. the panels and the overview
+interface Scenario {
+  name: string;
+  from: number;
+  to: number;
+  filter: DashboardFilter;
+}
+const last = (days: number) => ({ from: START + (DAYS - days) * DAY, to: START + DAYS * DAY });
+const SCENARIOS: Scenario[] = [
+  { name: "last 30 days (the default view)", ...last(30), filter: {} },
+  { name: "all 90 days", ...last(90), filter: {} },
+  { name: "last 7 days", ...last(7), filter: {} },
+  { name: "last 30 days, runtime=node", ...last(30), filter: { runtime: "node" } },
+  {
+    name: "last 30 days, data=region:eu-west-1",
+    ...last(30),
+    filter: { data: [{ key: "region", value: "eu-west-1" }] },
+  },
+];
+
+interface Timing {
+  scenario: string;
+  panels: Record<string, number[]>;
+  overview: number[];
+}
+const timings: Timing[] = [];
+for (const scenario of SCENARIOS) {
+  const request = { from: scenario.from, to: scenario.to, filter: scenario.filter };
+  const timing: Timing = { scenario: scenario.name, panels: {}, overview: [] };
+  // one untimed warm-up run, then RUNS timed ones, each from a cold population
+  for (let run = -1; run < RUNS; run++) {
+    // the page view: six panels asked at once, as GET / does
+    await store.refreshDashboard();
+    const started = performance.now();
+    await Promise.all(PANELS.map((panel) => stats[panel](request)));
+    if (run >= 0) timing.overview.push(performance.now() - started);
+    // each panel alone (one API call), population included
+    for (const panel of PANELS) {
+      await store.refreshDashboard();
+      const alone = performance.now();
+      await stats[panel](request);
+      const elapsed = performance.now() - alone;
+      if (run >= 0) timing.panels[panel] = [...(timing.panels[panel] ?? []), elapsed];
+    }
+  }
+  timings.push(timing);
+  console.log(
+    `${scenario.name}: overview p50 ${ms(median(timing.overview))} ms, p95 ${ms(percentile(timing.overview, 95))} ms`,
+  );
+}
+
+// ---- 3. keeping up: an incremental catch-up, and erasures
+function delta(batches: number): IngestBatch[] {
+  const ts = START + (DAYS - 1) * DAY + 12 * 3_600_000;
+  return Array.from({ length: batches }, (_, b) => ({
+    envelope: {
+      source: "sdk",
+      installationId: `0000${(b % 50_000).toString(16).padStart(4, "0")}-0000-4000-8000-${b.toString(16).padStart(12, "0")}`,
+      idKind: "persistent",
+      sdkVersion: "0.1.0",
+      context: { runtime: "node", runtimeVersion: "22.21.1", framework: "next", environment: "production" },
+      additionalData: { region: "eu-west-1" },
+    },
+    events: Array.from({ length: 50 }, (_, e) => ({
+      id: uuidv7(ts + e),
+      type: "api_request" as const,
+      ts: ts + e,
+      props: {
+        route: `/plugin${e % 20}/op${b % 10}`,
+        method: "POST",
+        status: 200,
+        source: "handler",
+        count: 3,
+        duration: { sumMs: 30, buckets: [0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] },
+      },
+    })),
+  }));
+}
+const catchUps: number[] = [];
+for (let round = 0; round < 3; round++) {
+  await store.insert(delta(200));
+  const started = performance.now();
+  await store.refreshDashboard();
+  catchUps.push(performance.now() - started);
+}
+
+const erasures: { id: string; events: number; ms: number }[] = [];
+for (const id of erasable) {
+  const started = performance.now();
+  const events = await store.eraseInstallation(id);
+  erasures.push({ id, events, ms: performance.now() - started });
+}
+await store.close();
+
+// ---- 4. raw-SQL baselines and table sizes (the store is closed: open the file directly)
+const instance = await DuckDBInstance.create(path);
+const connection = await instance.connect();
+const timestamp = (t: number) => `TIMESTAMP '${new Date(t).toISOString().replace("T", " ").replace("Z", "")}'`;
+const range = `e.ts >= ${timestamp(last(30).from)} AND e.ts < ${timestamp(last(30).to)}`;
+const BASELINES: [string, string][] = [
+  [
+    "daily active installations (count DISTINCT over events ⋈ batches)",
+    `SELECT e.ts::DATE, count(DISTINCT b.installation_id) FROM events e JOIN batches b USING (batch) WHERE ${range} GROUP BY 1`,
+  ],
+  [
+    "requests and installations per route",
+    `SELECT route, method, sum(count), count(DISTINCT b.installation_id) FROM events e JOIN batches b USING (batch)
+     WHERE e.type = 'api_request' AND ${range} GROUP BY ALL`,
+  ],
+  [
+    "error codes (JSON extraction)",
+    `SELECT e.props->>'$.code', sum(count), count(DISTINCT b.installation_id) FROM events e JOIN batches b USING (batch)
+     WHERE e.type = 'error' AND ${range} GROUP BY 1`,
+  ],
+];
+const baselines: { name: string; ms: number }[] = [];
+for (const [name, sql] of BASELINES) {
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    await connection.runAndReadAll(sql);
+    runs.push(performance.now() - started);
+  }
+  baselines.push({ name, ms: median(runs) });
+}
+const sizes = (
+  await connection.runAndReadAll(
+    `SELECT table_name, estimated_size FROM duckdb_tables() WHERE table_name IN ('events', 'batches') OR table_name LIKE 'dash_%' ORDER BY estimated_size DESC`,
+  )
+).getRowsJS() as [string, bigint][];
+connection.closeSync();
+instance.closeSync();
+if (dir) rmSync(dir, { recursive: true, force: true });
+const loadAfter = load();
+
+// ---- 5. report
+const defaultView = timings[0]!;
+const p95 = percentile(defaultView.overview, 95);
+const lines: string[] = [];
+lines.push(
+  `${EVENTS.toLocaleString("en-US")} synthetic events (${Number(values.installations).toLocaleString("en-US")} installations, ${values.routes} routes, ${DAYS} days; bench/lib/synthetic-events.ts) written into the store file by DuckDB itself` +
+    (generation
+      ? ` in ${generation.seconds.toFixed(0)} s (${generation.batches.toLocaleString("en-US")} batches, ${generation.installationDays.toLocaleString("en-US")} installation-days).`
+      : " (a reused file)."),
+  `Rollups built from scratch in ${buildSeconds.toFixed(0)} s (the first dashboard read after an upgrade or an import pays this once).`,
+  `Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter} — the machine was shared; every figure is a median or a percentile of ${RUNS} runs.`,
+  "",
+  `**The whole overview page (six panels, one query), default view: p95 ${ms(p95)} ms** (target: under ${TARGET_MS} ms): ${p95 < TARGET_MS ? "met" : "missed"}.`,
+  "",
+  "Overview (the six panels of one page view, asked at once as GET / does, each run cold), ms:",
+  "",
+  "| view | p50 | p95 |",
+  "| --- | ---: | ---: |",
+  ...timings.map((t) => `| ${t.scenario} | ${ms(median(t.overview))} | ${ms(percentile(t.overview, 95))} |`),
+  "",
+  "Each panel alone (one stats API call, cold, population included), ms p50 / p95:",
+  "",
+  `| panel | ${timings.map((t) => t.scenario).join(" | ")} |`,
+  `| --- | ${timings.map(() => "---:").join(" | ")} |`,
+  ...PANELS.map(
+    (panel) =>
+      `| ${panel} | ${timings.map((t) => `${ms(median(t.panels[panel]!))} / ${ms(percentile(t.panels[panel]!, 95))}`).join(" | ")} |`,
+  ),
+  "",
+  `Keeping up: folding 10,000 new events (200 batches) into the rollups took ${catchUps.map(ms).join(", ")} ms (three rounds). ` +
+    `Erasing an installation (its events and its share of every rollup): ${erasures.map((e) => `${e.events.toLocaleString("en-US")} events in ${ms(e.ms)} ms`).join("; ")}.`,
+  "",
+  "Without rollups (plain SQL over `events`, last 30 days, median of 3):",
+  "",
+  "| query | ms |",
+  "| --- | ---: |",
+  ...baselines.map((b) => `| ${b.name} | ${ms(b.ms)} |`),
+  "",
+  "Rows per table:",
+  "",
+  "| table | rows |",
+  "| --- | ---: |",
+  ...sizes.map(([name, rows]) => `| ${name} | ${Number(rows).toLocaleString("en-US")} |`),
+);
+const body = lines.join("\n");
+console.log(body);
+if (!values["no-write"]) writeSection("dashboard-queries", "Dashboard: query times at 10M events", COMMAND, body);
