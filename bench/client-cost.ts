@@ -24,11 +24,30 @@ const arg = (name: string, fallback: string) => {
 
 /** The workload every client records: a realistic mix of requests and auth outcomes. `distinct` gives every request its own route, so nothing aggregates. */
 function* workload(distinct = false) {
-  const routes = ["/get-session", "/sign-in/email", "/sign-up/email", "/sign-out", "/callback/:id", "/list-sessions", "/update-user", "/verify-email"];
+  const routes = [
+    "/get-session",
+    "/sign-in/email",
+    "/sign-up/email",
+    "/sign-out",
+    "/callback/:id",
+    "/list-sessions",
+    "/update-user",
+    "/verify-email",
+  ];
   for (let i = 0; i < EVENTS; i++) {
     if (i % 10 === 0) yield { type: "auth_success" as const, props: { method: "email" as const } };
-    else if (i % 10 === 1) yield { type: "auth_failure" as const, props: { method: "email" as const, reason: "INVALID_EMAIL_OR_PASSWORD" } };
-    else yield { type: "api_request" as const, props: { route: distinct ? `/r${i}` : routes[i % routes.length]!, method: "POST", status: i % 7 ? 200 : 401, durationMs: (i * 7) % 120 } };
+    else if (i % 10 === 1)
+      yield { type: "auth_failure" as const, props: { method: "email" as const, reason: "INVALID_EMAIL_OR_PASSWORD" } };
+    else
+      yield {
+        type: "api_request" as const,
+        props: {
+          route: distinct ? `/r${i}` : routes[i % routes.length]!,
+          method: "POST",
+          status: i % 7 ? 200 : 401,
+          durationMs: (i * 7) % 120,
+        },
+      };
   }
 }
 
@@ -39,7 +58,13 @@ async function child(kind: string, endpoint: string) {
   const start = process.cpuUsage();
   if (kind === "ours" || kind === "ours-distinct") {
     const { createTelemetry } = await import("better-auth-telemetry/client");
-    const t = createTelemetry({ enabled: true, endpoint, installationIdPath: false, maxBatchSize: 100, maxQueueSize: EVENTS });
+    const t = createTelemetry({
+      enabled: true,
+      endpoint,
+      installationIdPath: false,
+      maxBatchSize: 100,
+      maxQueueSize: EVENTS,
+    });
     let n = 0;
     for (const e of workload(kind === "ours-distinct")) {
       t.track(e.type, e.props as never);
@@ -48,7 +73,13 @@ async function child(kind: string, endpoint: string) {
     await t.shutdown({ timeoutMs: 30_000 });
   } else if (kind === "posthog") {
     const { PostHog } = await import("posthog-node");
-    const ph = new PostHog("phc_bench", { host: endpoint, flushAt: 100, maxBatchSize: 100, maxQueueSize: EVENTS, flushInterval: 10_000 });
+    const ph = new PostHog("phc_bench", {
+      host: endpoint,
+      flushAt: 100,
+      maxBatchSize: 100,
+      maxQueueSize: EVENTS,
+      flushInterval: 10_000,
+    });
     let n = 0;
     for (const e of workload()) {
       ph.capture({ distinctId: "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b", event: e.type, properties: e.props });
@@ -57,7 +88,13 @@ async function child(kind: string, endpoint: string) {
     await ph.shutdown(30_000);
   } else if (kind === "segment") {
     const { Analytics } = await import("@segment/analytics-node");
-    const a = new Analytics({ writeKey: "bench", host: endpoint, path: "/v1/batch", maxEventsInBatch: 100, flushInterval: 10_000 });
+    const a = new Analytics({
+      writeKey: "bench",
+      host: endpoint,
+      path: "/v1/batch",
+      maxEventsInBatch: 100,
+      flushInterval: 10_000,
+    });
     let n = 0;
     for (const e of workload()) {
       a.track({ anonymousId: "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b", event: e.type, properties: e.props });
@@ -74,7 +111,13 @@ async function heapChild(endpoint: string) {
   const { createTelemetry } = await import("better-auth-telemetry/client");
   const gc = (globalThis as { gc?: () => void }).gc!;
   const heap = () => (gc(), gc(), process.memoryUsage().heapUsed);
-  const t = createTelemetry({ enabled: true, endpoint, installationIdPath: false, flushIntervalMs: 50, timeoutMs: 200 });
+  const t = createTelemetry({
+    enabled: true,
+    endpoint,
+    installationIdPath: false,
+    flushIntervalMs: 50,
+    timeoutMs: 200,
+  });
   const before = heap();
   for (let round = 0; round < 10; round++) {
     let n = 0;
@@ -115,7 +158,14 @@ async function startCountingSink(): Promise<Sink> {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, counted: () => counted, reset: () => { counted = 0; }, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    counted: () => counted,
+    reset: () => {
+      counted = 0;
+    },
+    close: () => server.close(),
+  };
 }
 
 function runChild(args: string[], nodeArgs: string[] = []): Promise<Record<string, number>> {
@@ -126,7 +176,11 @@ function runChild(args: string[], nodeArgs: string[] = []): Promise<Record<strin
     });
     let out = "";
     p.stdout.on("data", (d) => (out += d));
-    p.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!)) : reject(new Error(`child ${args[1]} exited ${code}`))));
+    p.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").at(-1)!))
+        : reject(new Error(`child ${args[1]} exited ${code}`)),
+    );
   });
 }
 
@@ -134,7 +188,12 @@ async function main() {
   const rounds = Number(arg("rounds", "5"));
   const sink = await startCountingSink();
   const kinds = ["ours", "ours-distinct", "posthog", "segment"] as const;
-  const endpoints = { ours: `${sink.url}/v1/events`, "ours-distinct": `${sink.url}/v1/events`, posthog: sink.url, segment: sink.url };
+  const endpoints = {
+    ours: `${sink.url}/v1/events`,
+    "ours-distinct": `${sink.url}/v1/events`,
+    posthog: sink.url,
+    segment: sink.url,
+  };
   const cpu: Record<string, number[]> = { ours: [], "ours-distinct": [], posthog: [], segment: [] };
   for (let r = 0; r < rounds; r++) {
     for (const kind of kinds) {
@@ -163,7 +222,12 @@ This client costs **${((m.ours / cheaperPeer) * 100).toFixed(1)}%** of the cheap
 
 Heap growth over 1,000,000 events with the endpoint down (connection refused): **${(growth! / 2 ** 20).toFixed(2)} MB** (target: under 8 MB).`;
   console.log(body);
-  writeSection("client-cost", "Client: host-side cost", "node --import tsx --conditions=source bench/client-cost.ts", body);
+  writeSection(
+    "client-cost",
+    "Client: host-side cost",
+    "node --import tsx --conditions=source bench/client-cost.ts",
+    body,
+  );
 }
 
 if (process.argv.includes("--child")) await child(arg("child", ""), arg("endpoint", ""));

@@ -23,7 +23,17 @@ describe("collector killed and restarted under traffic", () => {
   it("leaves the app's requests untouched and stores every request exactly once", async () => {
     const port = await freePort();
     // the per-installation limit (2/s) would answer this test's fast flushes with 429s: off here
-    const args = ["serve", "--port", String(port), "--db", dir.file("events.duckdb"), "--log-level", "warn", "--rate-limit-installation", "off"];
+    const args = [
+      "serve",
+      "--port",
+      String(port),
+      "--db",
+      dir.file("events.duckdb"),
+      "--log-level",
+      "warn",
+      "--rate-limit-installation",
+      "off",
+    ];
     collector = await spawnCollector(args);
     const url = collector.url;
     // a buffer that holds every record of the run: this test is about what the buffer could hold

@@ -9,11 +9,25 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 describe("npm run demo", () => {
   it("starts everything, drives traffic with a progress line, fills the store, and stops cleanly", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", "examples/hono-app/src/demo/main.ts", "--duration", "6", "--port", String(port), "--exit"], {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: "development" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--conditions=source",
+        "examples/hono-app/src/demo/main.ts",
+        "--duration",
+        "6",
+        "--port",
+        String(port),
+        "--exit",
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, NODE_ENV: "development" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (d: Buffer) => {
       output += d;
@@ -26,7 +40,10 @@ describe("npm run demo", () => {
     expect(output).toContain(`dashboard   http://127.0.0.1:${port}/`);
     expect(output).toMatch(/\d+s {2}requests \d+/);
     expect(output).toMatch(/traffic done: \d+ requests \(0 with an unexpected status\)/);
-    const stored = /collector stored: (\d+) installations, (\{.*?\}) \(api_request (matches|differs from) the (\d+) requests sent\)/.exec(output);
+    const stored =
+      /collector stored: (\d+) installations, (\{.*?\}) \(api_request (matches|differs from) the (\d+) requests sent\)/.exec(
+        output,
+      );
     expect(stored, output).not.toBeNull();
     const [, installations, events, verdict, sent] = stored!;
     expect(Number(installations)).toBe(3);
@@ -37,10 +54,14 @@ describe("npm run demo", () => {
 
   it("stops cleanly on Ctrl-C in the middle of the traffic", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", "examples/hono-app/src/demo/main.ts", "--port", String(port)], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=source", "examples/hono-app/src/demo/main.ts", "--port", String(port)],
+      {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (d: Buffer) => {
       output += d;

@@ -3,7 +3,7 @@
  * process: every one is answered with a clear 4xx JSON error, nothing from
  * them is stored, the process never crashes and its memory stays bounded.
  */
-import { request as httpRequest, Agent } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { type ChildCollector, spawnCollector } from "../../packages/collector/test/support/collector.js";
@@ -25,14 +25,20 @@ interface Answer {
 
 function send(url: string, agent: Agent, r: HostileRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}/v1/events`, { method: "POST", agent, headers: { ...r.headers, "content-length": Buffer.byteLength(r.body) } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = httpRequest(
+      `${url}/v1/events`,
+      { method: "POST", agent, headers: { ...r.headers, "content-length": Buffer.byteLength(r.body) } },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     // the collector may answer (413) and close before reading a large body
-    req.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" || e.code === "ECONNRESET" ? resolve({ status: -1, body: e.code }) : reject(e)));
+    req.on("error", (e: NodeJS.ErrnoException) =>
+      e.code === "EPIPE" || e.code === "ECONNRESET" ? resolve({ status: -1, body: e.code }) : reject(e),
+    );
     req.end(r.body);
   });
 }
@@ -45,8 +51,17 @@ async function rss(url: string): Promise<number> {
 describe("hostile requests", () => {
   it("are each refused with a clear 4xx, store nothing, and leave the process healthy", async () => {
     collector = await spawnCollector([
-      "serve", "--port", "0", "--db", dir.file("events.duckdb"), "--log-level", "info",
-      "--rate-limit-ip", "off", "--rate-limit-installation", "off",
+      "serve",
+      "--port",
+      "0",
+      "--db",
+      dir.file("events.duckdb"),
+      "--log-level",
+      "info",
+      "--rate-limit-ip",
+      "off",
+      "--rate-limit-installation",
+      "off",
     ]);
     const url = collector.url;
     const corpus = hostileCorpus(10_000);
@@ -56,7 +71,9 @@ describe("hostile requests", () => {
     const lorises = Array.from({ length: 20 }, () => {
       const socket = connect(Number(new URL(url).port), "127.0.0.1");
       socket.on("error", () => {});
-      socket.write("POST /v1/events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{\"v\":1,");
+      socket.write(
+        'POST /v1/events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"v":1,',
+      );
       return socket;
     });
 

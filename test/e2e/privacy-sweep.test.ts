@@ -23,7 +23,15 @@ afterAll(() => {
   dir.remove();
 });
 
-const PII = ["jane.doe@example.com", "10.20.30.40", "https://intranet.acme-corp.com/x", "acme-corp.internal", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "+14155552671"];
+const PII = [
+  "jane.doe@example.com",
+  "10.20.30.40",
+  "https://intranet.acme-corp.com/x",
+  "acme-corp.internal",
+  "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0",
+  "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+  "+14155552671",
+];
 
 /** A structurally valid batch with `value` in every string field. */
 function piiBatch(value: string): Record<string, unknown> {
@@ -31,17 +39,37 @@ function piiBatch(value: string): Record<string, unknown> {
   const fill = (node: unknown): unknown => {
     if (typeof node === "string") return value;
     if (Array.isArray(node)) return node.map(fill);
-    if (node && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === "v" ? v : fill(v)]));
+    if (node && typeof node === "object")
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === "v" ? v : fill(v)]));
     return node;
   };
   const filled = fill(batch) as Record<string, unknown>;
   // keep what makes the batch parse, so the personal data reaches the allow-list
-  return { ...filled, v: 1, installationId: batch.installationId, idKind: "persistent", events: (filled.events as Record<string, unknown>[]).map((e, i) => ({ ...e, id: (batch.events as { id: string }[])[i]!.id, type: (batch.events as { type: string }[])[i]!.type })), additionalData: { [value.replace(/[^A-Za-z]/g, "").slice(0, 20) || "k"]: value, note: value } };
+  return {
+    ...filled,
+    v: 1,
+    installationId: batch.installationId,
+    idKind: "persistent",
+    events: (filled.events as Record<string, unknown>[]).map((e, i) => ({
+      ...e,
+      id: (batch.events as { id: string }[])[i]!.id,
+      type: (batch.events as { type: string }[])[i]!.type,
+    })),
+    additionalData: { [value.replace(/[^A-Za-z]/g, "").slice(0, 20) || "k"]: value, note: value },
+  };
 }
 
 describe("privacy sweep", () => {
   it("finds no personal data, secret, address or host anywhere the collector keeps or prints", async () => {
-    collector = await spawnCollector(["serve", "--port", "0", "--db", dir.file("events.duckdb"), "--log-level", "debug"]);
+    collector = await spawnCollector([
+      "serve",
+      "--port",
+      "0",
+      "--db",
+      dir.file("events.duckdb"),
+      "--log-level",
+      "debug",
+    ]);
     const app = await startApp(`${collector.url}/v1/events`);
     const cookies: string[] = [];
     const tally = await drive({ base: `${app.url}/api/auth`, installation: "sweep", visits: 20, cookies });
@@ -50,7 +78,11 @@ describe("privacy sweep", () => {
 
     const answers: number[] = [];
     for (const value of PII) {
-      const res = await fetch(`${collector.url}/v1/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(piiBatch(value)) });
+      const res = await fetch(`${collector.url}/v1/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(piiBatch(value)),
+      });
       answers.push(res.status);
     }
 
@@ -61,7 +93,10 @@ describe("privacy sweep", () => {
     // well-formed batches: accepted with the personal data dropped, or refused; never stored as sent
     for (const status of answers) expect([200, 202, 400, 422]).toContain(status);
 
-    const users = Array.from({ length: 20 }, (_, n) => [`demo-sweep-${n}@example.com`, `demo-password-${n}-long-enough`]).flat();
+    const users = Array.from({ length: 20 }, (_, n) => [
+      `demo-sweep-${n}@example.com`,
+      `demo-password-${n}-long-enough`,
+    ]).flat();
     const sessionTokens = cookies.map((c) => c.split(";")[0]!.split("=")[1]!).filter((v) => v && v.length >= 16);
     const appHost = new URL(app.url);
     const found = await sweep({
@@ -88,6 +123,8 @@ describe("privacy sweep", () => {
     expect(found).toEqual([]);
     expect(sessionTokens.length).toBeGreaterThan(0);
     // the control: the sweep does find what was legitimately stored (the app's additionalData)
-    expect(await sweep({ storeDir: dir.path, collectorUrl: collector.url, logs: "", needles: ["eu-west-1"] })).not.toEqual([]);
+    expect(
+      await sweep({ storeDir: dir.path, collectorUrl: collector.url, logs: "", needles: ["eu-west-1"] }),
+    ).not.toEqual([]);
   }, 180_000);
 });

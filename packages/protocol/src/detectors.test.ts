@@ -18,7 +18,10 @@ describe("detectPersonalData", () => {
     expect(detectPersonalData(value)).toBe(kind);
   });
 
-  it.each(["us-east-1", "staging", "eu-west-3", "blue", "v2", "1.7.25", "tier 2", "canary-42"])("lets %s through", (value) => {
-    expect(detectPersonalData(value)).toBeUndefined();
-  });
+  it.each(["us-east-1", "staging", "eu-west-3", "blue", "v2", "1.7.25", "tier 2", "canary-42"])(
+    "lets %s through",
+    (value) => {
+      expect(detectPersonalData(value)).toBeUndefined();
+    },
+  );
 });

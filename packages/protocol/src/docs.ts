@@ -44,11 +44,17 @@ function rows(field: Field, prefix: string): string[] {
 }
 
 function table(field: Field, prefix = ""): string {
-  return ["| field | type and pattern | required | meaning |", "| --- | --- | --- | --- |", ...rows(field, prefix)].join("\n");
+  return [
+    "| field | type and pattern | required | meaning |",
+    "| --- | --- | --- | --- |",
+    ...rows(field, prefix),
+  ].join("\n");
 }
 
 function eventSections(): string {
-  return EVENT_TYPES.map((type) => `### \`${type}\`\n\n${EVENT_PROPS[type].doc}\n\n${table(EVENT_PROPS[type], "props")}`).join("\n\n");
+  return EVENT_TYPES.map(
+    (type) => `### \`${type}\`\n\n${EVENT_PROPS[type].doc}\n\n${table(EVENT_PROPS[type], "props")}`,
+  ).join("\n\n");
 }
 
 const GENERATED = "<!-- Generated from packages/protocol by `npm run docs`. Do not edit by hand. -->";

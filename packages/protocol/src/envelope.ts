@@ -46,7 +46,12 @@ export const ENVELOPE = obj(
       "`persistent` when the id is kept on disk; `ephemeral` when it lives only as long as the process.",
       { required: true },
     ),
-    sdkVersion: str("Version of the telemetry client.", { pattern: SEMVER, maxLength: 48, required: true, screened: true }),
+    sdkVersion: str("Version of the telemetry client.", {
+      pattern: SEMVER,
+      maxLength: 48,
+      required: true,
+      screened: true,
+    }),
     sentAt: int("When the batch was sent, Unix milliseconds.", { min: 0, max: 8.64e15, required: true }),
     dropped: int("Events the client dropped since its last delivered batch (buffer full).", {
       min: 0,

@@ -148,7 +148,11 @@ export const EVENT_PROPS: Readonly<Record<EventType, Field>> = {
       method: enumOf(AUTH_METHODS, "How the user tried to authenticate.", { required: true }),
       provider,
       kind: enumOf(["sign-in", "sign-up"], "Whether it was a sign-in or a sign-up."),
-      reason: str("Error code of the failure (`INVALID_EMAIL_OR_PASSWORD`).", { pattern: ERROR_CODE, maxLength: 64, screened: true }),
+      reason: str("Error code of the failure (`INVALID_EMAIL_OR_PASSWORD`).", {
+        pattern: ERROR_CODE,
+        maxLength: 64,
+        screened: true,
+      }),
       count,
     },
     "Failed sign-ins and sign-ups.",

@@ -32,4 +32,3 @@ export {
   type WireEvent,
 } from "./sanitize.js";
 export { LATENCY_BUCKETS_MS, PROTOCOL_VERSION } from "./version.js";
-

@@ -7,7 +7,12 @@ describe("sanitizeEvent", () => {
   it("keeps declared fields and drops everything else, reporting each drop without its value", () => {
     const drops: string[] = [];
     const event = sanitizeEvent(
-      { id, type: "error", ts: 1, props: { code: "USER_NOT_FOUND", status: 404, count: 1, message: "no user jane@x.io", stack: "at x" } },
+      {
+        id,
+        type: "error",
+        ts: 1,
+        props: { code: "USER_NOT_FOUND", status: 404, count: 1, message: "no user jane@x.io", stack: "at x" },
+      },
       (d) => drops.push(`${d.path}:${d.reason}`),
     );
     expect(event).toEqual({ id, type: "error", ts: 1, props: { code: "USER_NOT_FOUND", status: 404, count: 1 } });
@@ -16,36 +21,71 @@ describe("sanitizeEvent", () => {
   });
 
   it("drops a value that fails its pattern instead of cleaning it", () => {
-    const event = sanitizeEvent({ id, type: "error", ts: 1, props: { code: "bad code jane@x.io", type: "TypeError", count: 1 } });
+    const event = sanitizeEvent({
+      id,
+      type: "error",
+      ts: 1,
+      props: { code: "bad code jane@x.io", type: "TypeError", count: 1 },
+    });
     expect(event?.props).toEqual({ type: "TypeError", count: 1 });
   });
 
   it("drops the whole event when a required field is invalid", () => {
-    expect(sanitizeEvent({ id, type: "auth_success", ts: 1, props: { method: "carrier-pigeon", count: 1 } })).toBeUndefined();
+    expect(
+      sanitizeEvent({ id, type: "auth_success", ts: 1, props: { method: "carrier-pigeon", count: 1 } }),
+    ).toBeUndefined();
     expect(sanitizeEvent({ id, type: "nope", ts: 1, props: {} })).toBeUndefined();
     expect(sanitizeEvent({ id: "not-a-uuid", type: "init", ts: 1, props: {} })).toBeUndefined();
   });
 
   it("keeps only known plugin ids and providers", () => {
-    const event = sanitizeEvent({ id, type: "init", ts: 1, props: { plugins: ["admin", "acme-internal"], socialProviders: ["github", "acme-okta"] } });
+    const event = sanitizeEvent({
+      id,
+      type: "init",
+      ts: 1,
+      props: { plugins: ["admin", "acme-internal"], socialProviders: ["github", "acme-okta"] },
+    });
     expect(event?.props).toEqual({ plugins: ["admin"], socialProviders: ["github"] });
   });
 
-  it.each(["/sign-in/email", "/callback/:id", "*", "/", "/.well-known/openid-configuration", "/two-factor/verify-totp"])(
-    "accepts the route template %s",
-    (route) => {
-      const props = { route, method: "GET", status: 200, source: "handler", count: 1, duration: { sumMs: 1, buckets: [1] } };
-      expect(sanitizeEvent({ id, type: "api_request", ts: 1, props })?.props.route).toBe(route);
-    },
-  );
+  it.each([
+    "/sign-in/email",
+    "/callback/:id",
+    "*",
+    "/",
+    "/.well-known/openid-configuration",
+    "/two-factor/verify-totp",
+  ])("accepts the route template %s", (route) => {
+    const props = {
+      route,
+      method: "GET",
+      status: 200,
+      source: "handler",
+      count: 1,
+      duration: { sumMs: 1, buckets: [1] },
+    };
+    expect(sanitizeEvent({ id, type: "api_request", ts: 1, props })?.props.route).toBe(route);
+  });
 
-  it.each(["/user/12345", "/verify?token=abc", "/reset-password/AbCdEf123", "/callback/github#x", "sign-in", "//x", "/a b"])(
-    "refuses the concrete path %s",
-    (route) => {
-      const props = { route, method: "GET", status: 200, source: "handler", count: 1, duration: { sumMs: 1, buckets: [1] } };
-      expect(sanitizeEvent({ id, type: "api_request", ts: 1, props })).toBeUndefined();
-    },
-  );
+  it.each([
+    "/user/12345",
+    "/verify?token=abc",
+    "/reset-password/AbCdEf123",
+    "/callback/github#x",
+    "sign-in",
+    "//x",
+    "/a b",
+  ])("refuses the concrete path %s", (route) => {
+    const props = {
+      route,
+      method: "GET",
+      status: 200,
+      source: "handler",
+      count: 1,
+      duration: { sumMs: 1, buckets: [1] },
+    };
+    expect(sanitizeEvent({ id, type: "api_request", ts: 1, props })).toBeUndefined();
+  });
 });
 
 describe("sanitizeAdditionalData", () => {
@@ -85,7 +125,10 @@ describe("sanitizeEnvelope", () => {
       sentAt: 1,
       context: { runtime: "node", environment: "production", hostname: "web-1" },
     };
-    expect(sanitizeEnvelope(envelope)).toEqual({ ...envelope, context: { runtime: "node", environment: "production" } });
+    expect(sanitizeEnvelope(envelope)).toEqual({
+      ...envelope,
+      context: { runtime: "node", environment: "production" },
+    });
     expect(sanitizeEnvelope({ ...envelope, installationId: "web-1.acme.io" })).toBeUndefined();
   });
 });

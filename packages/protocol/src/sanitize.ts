@@ -3,8 +3,9 @@
  * else. A value that fails its declaration is dropped, never "cleaned", because
  * a cleaned value still carries part of what it was.
  */
-import { detectPersonalData } from "./detectors.js";
+
 import { EVENT_TYPES, type EventType } from "./catalog.js";
+import { detectPersonalData } from "./detectors.js";
 import { ADDITIONAL_DATA, ENVELOPE, EVENT_HEADER } from "./envelope.js";
 import { EVENT_PROPS } from "./events.js";
 import type { Field, RecordField, StringField } from "./fields.js";
@@ -50,7 +51,8 @@ function sanitizeRecord(field: RecordField, value: unknown, path: string, onDrop
     const v = value[key];
     let problem: string | undefined;
     if (typeof v === "boolean") problem = undefined;
-    else if (typeof v === "number") problem = Number.isFinite(v) && Math.abs(v) < 1e15 ? undefined : "not a finite number";
+    else if (typeof v === "number")
+      problem = Number.isFinite(v) && Math.abs(v) < 1e15 ? undefined : "not a finite number";
     else problem = checkString(field.value, v);
     if (problem) {
       onDrop({ path: at, reason: problem });
@@ -111,7 +113,8 @@ export function sanitize(field: Field, value: unknown, path = "", onDrop: OnDrop
         out[key] = clean;
       }
       for (const key of Object.keys(value)) {
-        if (!(key in field.fields)) onDrop({ path: path ? `${path}.${key.slice(0, 32)}` : key, reason: "undeclared field" });
+        if (!(key in field.fields))
+          onDrop({ path: path ? `${path}.${key.slice(0, 32)}` : key, reason: "undeclared field" });
       }
       return out;
     }
@@ -127,7 +130,8 @@ function describe(field: Field, value: unknown): string {
   return `not a valid ${field.kind}`;
 }
 
-export const isEventType = (t: unknown): t is EventType => typeof t === "string" && (EVENT_TYPES as readonly string[]).includes(t);
+export const isEventType = (t: unknown): t is EventType =>
+  typeof t === "string" && (EVENT_TYPES as readonly string[]).includes(t);
 
 export interface WireEvent {
   id: string;
@@ -159,7 +163,10 @@ export function sanitizeEnvelope(envelope: unknown, onDrop: OnDrop = () => {}): 
   return sanitize(ENVELOPE, envelope, "", onDrop) as WireEnvelope | undefined;
 }
 
-export function sanitizeAdditionalData(data: unknown, onDrop: OnDrop = () => {}): Record<string, string | number | boolean> {
+export function sanitizeAdditionalData(
+  data: unknown,
+  onDrop: OnDrop = () => {},
+): Record<string, string | number | boolean> {
   return (sanitize(ADDITIONAL_DATA, data, "additionalData", onDrop) as Record<string, string | number | boolean>) ?? {};
 }
 

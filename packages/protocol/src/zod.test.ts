@@ -8,7 +8,9 @@ const batch = {
   sdkVersion: "0.1.0",
   sentAt: 1,
   context: { runtime: "node", environment: "production" },
-  events: [{ id: "01920000-0000-7000-8000-000000000000", type: "auth_success", ts: 1, props: { method: "email", count: 1 } }],
+  events: [
+    { id: "01920000-0000-7000-8000-000000000000", type: "auth_success", ts: 1, props: { method: "email", count: 1 } },
+  ],
 };
 
 describe("wireBatchSchema", () => {
@@ -17,10 +19,15 @@ describe("wireBatchSchema", () => {
   });
 
   it("rejects wrong types, unknown event types and other versions, naming the path", () => {
-    const wrongType = wireBatchSchema.safeParse({ ...batch, events: [{ ...batch.events[0], props: { method: "email", count: "1" } }] });
+    const wrongType = wireBatchSchema.safeParse({
+      ...batch,
+      events: [{ ...batch.events[0], props: { method: "email", count: "1" } }],
+    });
     expect(wrongType.success).toBe(false);
     expect(wrongType.error?.issues[0]?.path).toEqual(["events", 0, "props", "count"]);
-    expect(wireBatchSchema.safeParse({ ...batch, events: [{ ...batch.events[0], type: "page_view" }] }).success).toBe(false);
+    expect(wireBatchSchema.safeParse({ ...batch, events: [{ ...batch.events[0], type: "page_view" }] }).success).toBe(
+      false,
+    );
     expect(wireBatchSchema.safeParse({ ...batch, v: 2 }).success).toBe(false);
   });
 

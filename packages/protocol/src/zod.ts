@@ -5,10 +5,9 @@
  */
 import { z } from "zod";
 import { EVENT_TYPES } from "./catalog.js";
-import { ENVELOPE } from "./envelope.js";
+import { ENVELOPE, LIMITS } from "./envelope.js";
 import { EVENT_PROPS } from "./events.js";
 import type { Field } from "./fields.js";
-import { LIMITS } from "./envelope.js";
 import { PROTOCOL_VERSION } from "./version.js";
 
 /** The zod type that checks a field's shape and type (not its pattern or range). */

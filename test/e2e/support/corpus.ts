@@ -28,9 +28,31 @@ export function validBatch(): Record<string, unknown> {
     context: { runtime: "node", runtimeVersion: "20.20.2", environment: "production", framework: "hono" },
     additionalData: { region: "eu-west-1" },
     events: [
-      { id: uuid7(), type: "api_request", ts: Date.now(), props: { route: "/ok", method: "GET", status: 200, source: "handler", count: 2, duration: { sumMs: 3, maxMs: 2, buckets: [0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] } } },
-      { id: uuid7(), type: "auth_failure", ts: Date.now(), props: { method: "email", reason: "INVALID_EMAIL_OR_PASSWORD", count: 1 } },
-      { id: uuid7(), type: "init", ts: Date.now(), props: { betterAuthVersion: "1.7.25", plugins: ["admin"], features: { emailAndPassword: true } } },
+      {
+        id: uuid7(),
+        type: "api_request",
+        ts: Date.now(),
+        props: {
+          route: "/ok",
+          method: "GET",
+          status: 200,
+          source: "handler",
+          count: 2,
+          duration: { sumMs: 3, maxMs: 2, buckets: [0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] },
+        },
+      },
+      {
+        id: uuid7(),
+        type: "auth_failure",
+        ts: Date.now(),
+        props: { method: "email", reason: "INVALID_EMAIL_OR_PASSWORD", count: 1 },
+      },
+      {
+        id: uuid7(),
+        type: "init",
+        ts: Date.now(),
+        props: { betterAuthVersion: "1.7.25", plugins: ["admin"], features: { emailAndPassword: true } },
+      },
     ],
   };
 }
@@ -38,7 +60,8 @@ export function validBatch(): Record<string, unknown> {
 /** Every path to a leaf of the value, as key lists. */
 function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => leafPaths(v, [...prefix, i]));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
   return [prefix];
 }
 
@@ -69,14 +92,19 @@ function* generated(): Generator<HostileRequest> {
     for (const wrong of wrongTypes(path.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)[k], base))) {
       if (isData && (typeof wrong === "number" || typeof wrong === "boolean" || typeof wrong === "string")) continue;
       if (typeof wrong === "number" && !Number.isFinite(wrong)) continue;
-      yield { name: `wrong type at ${path.join(".")}: ${JSON.stringify(wrong)}`, body: JSON.stringify(setAt(base, path, wrong)), headers: JSON_HEADERS };
+      yield {
+        name: `wrong type at ${path.join(".")}: ${JSON.stringify(wrong)}`,
+        body: JSON.stringify(setAt(base, path, wrong)),
+        headers: JSON_HEADERS,
+      };
     }
   }
 }
 
 function* handWritten(): Generator<HostileRequest> {
   const valid = JSON.stringify(validBatch());
-  for (let cut = 1; cut < valid.length; cut += 7) yield { name: `truncated at ${cut}`, body: valid.slice(0, cut), headers: JSON_HEADERS };
+  for (let cut = 1; cut < valid.length; cut += 7)
+    yield { name: `truncated at ${cut}`, body: valid.slice(0, cut), headers: JSON_HEADERS };
   yield { name: "empty body", body: "", headers: JSON_HEADERS };
   yield { name: "not json", body: "hello", headers: JSON_HEADERS };
   yield { name: "json null", body: "null", headers: JSON_HEADERS };
@@ -85,18 +113,53 @@ function* handWritten(): Generator<HostileRequest> {
   yield { name: "text/plain", body: valid, headers: { "content-type": "text/plain" } };
   yield { name: "form", body: "a=1", headers: { "content-type": "application/x-www-form-urlencoded" } };
   yield { name: "no events", body: JSON.stringify({ ...validBatch(), events: [] }), headers: JSON_HEADERS };
-  yield { name: "501 events", body: JSON.stringify({ ...validBatch(), events: Array.from({ length: 501 }, () => ({ ...(validBatch().events as object[])[1], id: uuid7() })) }), headers: JSON_HEADERS };
+  yield {
+    name: "501 events",
+    body: JSON.stringify({
+      ...validBatch(),
+      events: Array.from({ length: 501 }, () => ({ ...(validBatch().events as object[])[1], id: uuid7() })),
+    }),
+    headers: JSON_HEADERS,
+  };
   yield { name: "version 2", body: JSON.stringify({ ...validBatch(), v: 2 }), headers: JSON_HEADERS };
   for (const depth of [30, 1_000, 100_000]) {
-    yield { name: `nesting ${depth}`, body: `{"v":1,"x":${"[".repeat(depth)}${"]".repeat(depth)}}`, headers: JSON_HEADERS };
+    yield {
+      name: `nesting ${depth}`,
+      body: `{"v":1,"x":${"[".repeat(depth)}${"]".repeat(depth)}}`,
+      headers: JSON_HEADERS,
+    };
   }
-  yield { name: "2 MB body", body: JSON.stringify({ ...validBatch(), pad: "x".repeat(2 * 1024 * 1024) }), headers: JSON_HEADERS };
-  yield { name: "gzip bomb (100 MB of zeros)", body: gzipSync(Buffer.alloc(100 * 1024 * 1024), { level: 9 }), headers: { ...JSON_HEADERS, "content-encoding": "gzip" } };
-  yield { name: "gzip of garbage", body: Buffer.from("not gzip at all"), headers: { ...JSON_HEADERS, "content-encoding": "gzip" } };
+  yield {
+    name: "2 MB body",
+    body: JSON.stringify({ ...validBatch(), pad: "x".repeat(2 * 1024 * 1024) }),
+    headers: JSON_HEADERS,
+  };
+  yield {
+    name: "gzip bomb (100 MB of zeros)",
+    body: gzipSync(Buffer.alloc(100 * 1024 * 1024), { level: 9 }),
+    headers: { ...JSON_HEADERS, "content-encoding": "gzip" },
+  };
+  yield {
+    name: "gzip of garbage",
+    body: Buffer.from("not gzip at all"),
+    headers: { ...JSON_HEADERS, "content-encoding": "gzip" },
+  };
   yield { name: "unknown encoding", body: valid, headers: { ...JSON_HEADERS, "content-encoding": "br" } };
-  yield { name: "__proto__ at top", body: valid.replace('{"v":1', '{"__proto__":{"polluted":true},"v":1'), headers: JSON_HEADERS };
-  yield { name: "__proto__ in props", body: valid.replace('"props":{"route"', '"props":{"__proto__":{"polluted":true},"route"'), headers: JSON_HEADERS };
-  yield { name: "constructor.prototype", body: valid.replace('{"v":1', '{"constructor":{"prototype":{"polluted":true}},"v":1'), headers: JSON_HEADERS };
+  yield {
+    name: "__proto__ at top",
+    body: valid.replace('{"v":1', '{"__proto__":{"polluted":true},"v":1'),
+    headers: JSON_HEADERS,
+  };
+  yield {
+    name: "__proto__ in props",
+    body: valid.replace('"props":{"route"', '"props":{"__proto__":{"polluted":true},"route"'),
+    headers: JSON_HEADERS,
+  };
+  yield {
+    name: "constructor.prototype",
+    body: valid.replace('{"v":1', '{"constructor":{"prototype":{"polluted":true}},"v":1'),
+    headers: JSON_HEADERS,
+  };
 }
 
 /**
@@ -106,16 +169,33 @@ function* handWritten(): Generator<HostileRequest> {
 function* randomised(count: number): Generator<HostileRequest> {
   const base = validBatch();
   const paths = leafPaths(base).filter((p) => p[0] !== "additionalData");
-  const wrong = fc.oneof(fc.constant(null), fc.array(fc.jsonValue(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }), fc.boolean());
-  const mutations = fc.sample(fc.tuple(fc.nat({ max: paths.length - 1 }), wrong), { numRuns: Math.ceil(count / 2), seed: 42 });
-  const at = (path: (string | number)[]) => path.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)[k], base);
+  const wrong = fc.oneof(
+    fc.constant(null),
+    fc.array(fc.jsonValue(), { maxLength: 3 }),
+    fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }),
+    fc.boolean(),
+  );
+  const mutations = fc.sample(fc.tuple(fc.nat({ max: paths.length - 1 }), wrong), {
+    numRuns: Math.ceil(count / 2),
+    seed: 42,
+  });
+  const at = (path: (string | number)[]) =>
+    path.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)[k], base);
   for (const [i, value] of mutations) {
     // a value of the leaf's own type could be valid; only other types are hostile by construction
     if (value !== null && typeof value === typeof at(paths[i]!)) continue;
-    yield { name: `random ${JSON.stringify(value).slice(0, 40)} at ${paths[i]!.join(".")}`, body: JSON.stringify(setAt(base, paths[i]!, value)), headers: JSON_HEADERS };
+    yield {
+      name: `random ${JSON.stringify(value).slice(0, 40)} at ${paths[i]!.join(".")}`,
+      body: JSON.stringify(setAt(base, paths[i]!, value)),
+      headers: JSON_HEADERS,
+    };
   }
   for (const doc of fc.sample(fc.jsonValue({ maxDepth: 4 }), { numRuns: Math.ceil(count / 3), seed: 7 })) {
-    yield { name: `random document ${JSON.stringify(doc)?.slice(0, 40)}`, body: JSON.stringify(doc) ?? "null", headers: JSON_HEADERS };
+    yield {
+      name: `random document ${JSON.stringify(doc)?.slice(0, 40)}`,
+      body: JSON.stringify(doc) ?? "null",
+      headers: JSON_HEADERS,
+    };
   }
   const names = fc.sample(fc.string({ minLength: 1, maxLength: 40 }), { numRuns: Math.ceil(count / 3), seed: 9 });
   for (const [i, name] of names.entries()) {

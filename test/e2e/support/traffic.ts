@@ -26,7 +26,11 @@ export interface TrafficResult {
   latenciesMs: number[];
 }
 
-export async function steadyTraffic(options: { base: string; until: () => boolean; concurrency?: number }): Promise<TrafficResult> {
+export async function steadyTraffic(options: {
+  base: string;
+  until: () => boolean;
+  concurrency?: number;
+}): Promise<TrafficResult> {
   const result: TrafficResult = { requests: 0, wrongStatus: [], latenciesMs: [] };
   let n = 0;
   const worker = async () => {
@@ -36,7 +40,10 @@ export async function steadyTraffic(options: { base: string; until: () => boolea
       const started = performance.now();
       const res = await fetch(`${options.base}${step.path}`, {
         method: step.method,
-        headers: { "content-type": "application/json", "x-forwarded-for": `198.18.${Math.floor(i / 250) % 250}.${(i % 250) + 1}` },
+        headers: {
+          "content-type": "application/json",
+          "x-forwarded-for": `198.18.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`,
+        },
         body: step.body === undefined ? undefined : JSON.stringify(step.body),
       });
       await res.arrayBuffer();

@@ -16,7 +16,8 @@ describe("latency buckets", () => {
 describe("Aggregator", () => {
   it("folds identical requests into one record with a count and a histogram", () => {
     const agg = new Aggregator(100);
-    for (const ms of [1, 3, 3, 40, 20000]) agg.add("api_request", { route: "/sign-in/email", method: "POST", status: 200, durationMs: ms });
+    for (const ms of [1, 3, 3, 40, 20000])
+      agg.add("api_request", { route: "/sign-in/email", method: "POST", status: 200, durationMs: ms });
     agg.add("api_request", { route: "/sign-in/email", method: "POST", status: 401, durationMs: 2 });
     const events = agg.drain();
     expect(events).toHaveLength(2);
@@ -36,7 +37,12 @@ describe("Aggregator", () => {
     const agg = new Aggregator(100);
     agg.add("api_request", { route: "/get-session", method: "GET", status: 200, durationMs: 1 });
     agg.add("api_request", { route: "/get-session", method: "GET", status: 200, durationMs: 1, source: "api" });
-    expect(agg.drain().map((e) => e.props.source).sort()).toEqual(["api", "handler"]);
+    expect(
+      agg
+        .drain()
+        .map((e) => e.props.source)
+        .sort(),
+    ).toEqual(["api", "handler"]);
   });
 
   it("counts auth outcomes and errors by their distinguishing fields", () => {
@@ -55,15 +61,21 @@ describe("Aggregator", () => {
 
   it("refuses events whose required fields fail the protocol, and never keeps undeclared fields", () => {
     const agg = new Aggregator(100);
-    expect(agg.add("api_request", { route: "/user/123456789", method: "GET", status: 200, durationMs: 1 })).toBe("invalid");
-    expect(agg.add("api_request", { route: "/sign-in/email?email=a@b.c", method: "GET", status: 200, durationMs: 1 })).toBe("invalid");
+    expect(agg.add("api_request", { route: "/user/123456789", method: "GET", status: 200, durationMs: 1 })).toBe(
+      "invalid",
+    );
+    expect(
+      agg.add("api_request", { route: "/sign-in/email?email=a@b.c", method: "GET", status: 200, durationMs: 1 }),
+    ).toBe("invalid");
     expect(agg.add("auth_success", { method: "email", email: "a@b.c" })).toBe("added");
     expect(JSON.stringify(agg.drain())).not.toContain("a@b.c");
   });
 
   it("holds at most maxKeys records per window, and reports the rest as full", () => {
     const agg = new Aggregator(3);
-    const results = ["/a", "/b", "/c", "/d"].map((route) => agg.add("api_request", { route, method: "GET", status: 200, durationMs: 1 }));
+    const results = ["/a", "/b", "/c", "/d"].map((route) =>
+      agg.add("api_request", { route, method: "GET", status: 200, durationMs: 1 }),
+    );
     expect(results).toEqual(["added", "added", "added", "full"]);
     expect(agg.add("api_request", { route: "/a", method: "GET", status: 200, durationMs: 1 })).toBe("merged");
   });

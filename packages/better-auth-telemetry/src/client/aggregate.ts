@@ -6,7 +6,13 @@
  * Props are checked against the protocol once, when a new key first appears;
  * repeats only bump numbers. The number of keys per window is capped.
  */
-import { EVENT_PROPS, type EventType, LATENCY_BUCKETS_MS, sanitize, type WireEvent } from "@better-auth-telemetry/protocol";
+import {
+  EVENT_PROPS,
+  type EventType,
+  LATENCY_BUCKETS_MS,
+  sanitize,
+  type WireEvent,
+} from "@better-auth-telemetry/protocol";
 import { uuidv7 } from "./uuid.js";
 
 type Aggregated = Exclude<EventType, "init">;
@@ -86,7 +92,13 @@ export class Aggregator {
   }
 
   /** Creates the missing levels from `level` down and the record at the leaf. */
-  private insert(type: Aggregated, input: Record<string, unknown>, node: Trie, value: unknown, level: number): AddResult {
+  private insert(
+    type: Aggregated,
+    input: Record<string, unknown>,
+    node: Trie,
+    value: unknown,
+    level: number,
+  ): AddResult {
     if (this.records.length >= this.maxKeys) return "full";
     const record = this.create(type, input);
     if (!record) return "invalid";

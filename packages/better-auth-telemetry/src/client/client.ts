@@ -79,14 +79,22 @@ function disabledClient(options: TelemetryOptions, config: ResolvedConfig): Tele
     shutdown: async () => {},
     // an opted-out app may still ask for what was sent earlier to be erased
     forget: () => forget(config, identity, createTransport()),
-    identity: () => identity().then(({ id, storage }) => ({ id, storage }), () => undefined),
+    identity: () =>
+      identity().then(
+        ({ id, storage }) => ({ id, storage }),
+        () => undefined,
+      ),
   };
 }
 
 async function forget(config: ResolvedConfig, identity: () => Promise<Identity>, transport: Transport) {
   try {
     const { id } = await identity();
-    const outcome = await transport.send({ url: forgetUrl(config.endpoint, id), method: "DELETE", timeoutMs: config.timeoutMs });
+    const outcome = await transport.send({
+      url: forgetUrl(config.endpoint, id),
+      method: "DELETE",
+      timeoutMs: config.timeoutMs,
+    });
     return outcome.kind === "delivered";
   } catch {
     return false;
@@ -108,7 +116,9 @@ function enabledClient(options: TelemetryOptions, config: ResolvedConfig, logger
   const aggregator = new Aggregator(config.maxQueueSize);
   const queue = new BoundedQueue<WireEvent>(config.maxQueueSize);
   const transport = config.debug ? createDebugTransport(logger) : createTransport();
-  const debugDrop = config.debug ? (d: { path: string; reason: string }) => logger.debug(`dropped ${d.path}: ${d.reason}`) : undefined;
+  const debugDrop = config.debug
+    ? (d: { path: string; reason: string }) => logger.debug(`dropped ${d.path}: ${d.reason}`)
+    : undefined;
 
   const delivery = new Delivery({
     queue,
@@ -216,7 +226,11 @@ function enabledClient(options: TelemetryOptions, config: ResolvedConfig, logger
       queue.clear();
     },
     forget: () => forget(config, identity, config.debug ? createTransport() : transport),
-    identity: () => identity().then(({ id, storage }) => ({ id, storage }), () => undefined),
+    identity: () =>
+      identity().then(
+        ({ id, storage }) => ({ id, storage }),
+        () => undefined,
+      ),
   };
 }
 

@@ -3,7 +3,15 @@ import { checkEndpoint, isLoopbackHost, resolveConfig } from "./config.js";
 
 // Every variable the decision reads, unset unless a case sets it: the test
 // runner's own VITEST must not leak into the matrix.
-const CLEAN = { BETTER_AUTH_TELEMETRY: undefined, DO_NOT_TRACK: undefined, NODE_ENV: undefined, VITEST: undefined, JEST_WORKER_ID: undefined, TEST: undefined, BETTER_AUTH_TELEMETRY_ENDPOINT: undefined };
+const CLEAN = {
+  BETTER_AUTH_TELEMETRY: undefined,
+  DO_NOT_TRACK: undefined,
+  NODE_ENV: undefined,
+  VITEST: undefined,
+  JEST_WORKER_ID: undefined,
+  TEST: undefined,
+  BETTER_AUTH_TELEMETRY_ENDPOINT: undefined,
+};
 
 const envValues = [undefined, "0", "false", "off", "no", "1", "true", "on", "yes", "maybe"] as const;
 const dntValues = [undefined, "1", "true", "0", "false"] as const;
@@ -11,7 +19,12 @@ const enabledValues = [undefined, true, false] as const;
 const runnerValues = [undefined, "VITEST", "JEST_WORKER_ID", "NODE_ENV"] as const;
 
 /** The README's precedence, written out independently of config.ts. */
-function expected(env: string | undefined, dnt: string | undefined, enabled: boolean | undefined, runner: string | undefined) {
+function expected(
+  env: string | undefined,
+  dnt: string | undefined,
+  enabled: boolean | undefined,
+  runner: string | undefined,
+) {
   if (env && ["0", "false", "off", "no"].includes(env)) return { enabled: false, reason: "env:BETTER_AUTH_TELEMETRY" };
   if (dnt === "1" || dnt === "true") return { enabled: false, reason: "env:DO_NOT_TRACK" };
   if (enabled === false) return { enabled: false, reason: "option:enabled" };
@@ -23,13 +36,18 @@ function expected(env: string | undefined, dnt: string | undefined, enabled: boo
 
 describe("opt-out precedence", () => {
   const cases = envValues.flatMap((env) =>
-    dntValues.flatMap((dnt) => enabledValues.flatMap((enabled) => runnerValues.map((runner) => ({ env, dnt, enabled, runner })))),
+    dntValues.flatMap((dnt) =>
+      enabledValues.flatMap((enabled) => runnerValues.map((runner) => ({ env, dnt, enabled, runner }))),
+    ),
   );
 
   it(`decides all ${cases.length} combinations as documented`, () => {
     for (const { env, dnt, enabled, runner } of cases) {
       const runnerEnv = runner === "NODE_ENV" ? { NODE_ENV: "test" } : runner ? { [runner]: "1" } : {};
-      const config = resolveConfig({ enabled, env: { ...CLEAN, BETTER_AUTH_TELEMETRY: env, DO_NOT_TRACK: dnt, ...runnerEnv } });
+      const config = resolveConfig({
+        enabled,
+        env: { ...CLEAN, BETTER_AUTH_TELEMETRY: env, DO_NOT_TRACK: dnt, ...runnerEnv },
+      });
       expect({ enabled: config.enabled, reason: config.reason }, JSON.stringify({ env, dnt, enabled, runner })).toEqual(
         expected(env, dnt, enabled, runner),
       );
@@ -45,7 +63,10 @@ describe("opt-out precedence", () => {
 
 describe("endpoint", () => {
   it("lets BETTER_AUTH_TELEMETRY_ENDPOINT override the option", () => {
-    const config = resolveConfig({ endpoint: "https://a.example/v1/events", env: { ...CLEAN, BETTER_AUTH_TELEMETRY_ENDPOINT: "https://b.example/x" } });
+    const config = resolveConfig({
+      endpoint: "https://a.example/v1/events",
+      env: { ...CLEAN, BETTER_AUTH_TELEMETRY_ENDPOINT: "https://b.example/x" },
+    });
     expect(config.endpoint).toBe("https://b.example/x");
   });
 
@@ -78,7 +99,14 @@ describe("endpoint", () => {
 
 describe("bounds on numeric options", () => {
   it("replaces nonsense with defaults and caps the batch size at the protocol's limit", () => {
-    const config = resolveConfig({ enabled: true, env: CLEAN, flushIntervalMs: -1, maxBatchSize: 10_000, maxQueueSize: Number.NaN, timeoutMs: 0 });
+    const config = resolveConfig({
+      enabled: true,
+      env: CLEAN,
+      flushIntervalMs: -1,
+      maxBatchSize: 10_000,
+      maxQueueSize: Number.NaN,
+      timeoutMs: 0,
+    });
     expect(config.flushIntervalMs).toBe(10_000);
     expect(config.maxBatchSize).toBe(500);
     expect(config.maxQueueSize).toBe(1_000);

@@ -6,7 +6,8 @@ import { createEnvReader } from "./env.js";
 import { defaultIdPath, loadIdentity } from "./identity.js";
 
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const env = (vars: Record<string, string | undefined> = {}) => createEnvReader({ BETTER_AUTH_TELEMETRY_ID: undefined, ...vars });
+const env = (vars: Record<string, string | undefined> = {}) =>
+  createEnvReader({ BETTER_AUTH_TELEMETRY_ID: undefined, ...vars });
 const tmp = () => mkdtempSync(join(tmpdir(), "bat-id-"));
 
 describe("installation id", () => {
@@ -64,8 +65,14 @@ describe("installation id", () => {
   });
 
   it("lives under XDG_CONFIG_HOME or ~/.config by default", () => {
-    expect(defaultIdPath(createEnvReader({ XDG_CONFIG_HOME: "/x/cfg", HOME: "/home/u" }))).toBe("/x/cfg/better-auth-telemetry/installation-id");
-    expect(defaultIdPath(createEnvReader({ XDG_CONFIG_HOME: undefined, HOME: "/home/u" }))).toBe("/home/u/.config/better-auth-telemetry/installation-id");
-    expect(defaultIdPath(createEnvReader({ XDG_CONFIG_HOME: undefined, HOME: undefined, USERPROFILE: undefined }))).toBeUndefined();
+    expect(defaultIdPath(createEnvReader({ XDG_CONFIG_HOME: "/x/cfg", HOME: "/home/u" }))).toBe(
+      "/x/cfg/better-auth-telemetry/installation-id",
+    );
+    expect(defaultIdPath(createEnvReader({ XDG_CONFIG_HOME: undefined, HOME: "/home/u" }))).toBe(
+      "/home/u/.config/better-auth-telemetry/installation-id",
+    );
+    expect(
+      defaultIdPath(createEnvReader({ XDG_CONFIG_HOME: undefined, HOME: undefined, USERPROFILE: undefined })),
+    ).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyStatus, parseRetryAfter } from "./transport.js";
 import { backoffMs } from "./delivery.js";
+import { classifyStatus, parseRetryAfter } from "./transport.js";
 
 describe("classifyStatus", () => {
   it.each([

@@ -1,7 +1,6 @@
 /** The client's public types: its options, what each event accepts, and what status() reports. */
 import type {
   AUTH_METHODS,
-  WireBatch,
   DATABASE_ADAPTERS,
   DATABASE_KINDS,
   EventType,
@@ -9,6 +8,7 @@ import type {
   KNOWN_PLUGINS,
   REQUEST_SOURCES,
   SOCIAL_PROVIDERS,
+  WireBatch,
 } from "@better-auth-telemetry/protocol";
 
 export type AdditionalData = Record<string, string | number | boolean>;

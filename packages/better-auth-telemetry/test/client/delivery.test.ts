@@ -17,7 +17,13 @@ async function sink(respond?: Sink["respond"]) {
 }
 
 function client(options: TelemetryOptions) {
-  const c = createTelemetry({ enabled: true, installationIdPath: false, flushIntervalMs: 60_000, logger: { warn() {}, debug() {} }, ...options });
+  const c = createTelemetry({
+    enabled: true,
+    installationIdPath: false,
+    flushIntervalMs: 60_000,
+    logger: { warn() {}, debug() {} },
+    ...options,
+  });
   clients.push(c);
   return c;
 }
@@ -83,7 +89,12 @@ describe("on the wire", () => {
     t.track("auth_failure", { method: "email", reason: "INVALID_EMAIL_OR_PASSWORD" });
     await t.flush();
     const [batch] = s.batches();
-    expect(batch).toMatchObject({ v: 1, idKind: "ephemeral", additionalData: { region: "us-east-1" }, context: { runtime: "node" } });
+    expect(batch).toMatchObject({
+      v: 1,
+      idKind: "ephemeral",
+      additionalData: { region: "us-east-1" },
+      context: { runtime: "node" },
+    });
     expect(new Set(batch!.events.map((e) => e.id)).size).toBe(2);
     for (const e of batch!.events) expect(e.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
   });
@@ -101,7 +112,13 @@ describe("retries", () => {
   });
 
   it("retries 429 and 500 too", async () => {
-    const s = await sink((n) => (n === 0 ? { status: 429, headers: { "retry-after": "0" } } : n === 1 ? { status: 500, headers: { "retry-after": "0" } } : { status: 200 }));
+    const s = await sink((n) =>
+      n === 0
+        ? { status: 429, headers: { "retry-after": "0" } }
+        : n === 1
+          ? { status: 500, headers: { "retry-after": "0" } }
+          : { status: 200 },
+    );
     const t = client({ endpoint: s.url });
     t.track("auth_success", { method: "email" });
     await t.flush({ timeoutMs: 5000 });
@@ -210,7 +227,11 @@ describe("opted out", () => {
 
   it("refuses a plain-http endpoint that is not loopback, with one warning", async () => {
     const warnings: string[] = [];
-    const t = createTelemetry({ enabled: true, endpoint: "http://telemetry.example.com/v1/events", logger: { warn: (m) => warnings.push(m), debug() {} } });
+    const t = createTelemetry({
+      enabled: true,
+      endpoint: "http://telemetry.example.com/v1/events",
+      logger: { warn: (m) => warnings.push(m), debug() {} },
+    });
     t.track("auth_success", { method: "email" });
     await t.flush();
     expect(t.status()).toMatchObject({ enabled: false, reason: "insecure-endpoint" });
@@ -222,8 +243,27 @@ describe("never into the host", () => {
   it("survives any input to any method", async () => {
     const s = await sink();
     const t = client({ endpoint: s.url });
-    const hostile = new Proxy({}, { get() { throw new Error("boom"); }, ownKeys() { throw new Error("boom"); } });
-    const inputs: unknown[] = [undefined, null, 42, "x", [], hostile, { route: Symbol("x") }, { durationMs: Number.NaN }];
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("boom");
+        },
+        ownKeys() {
+          throw new Error("boom");
+        },
+      },
+    );
+    const inputs: unknown[] = [
+      undefined,
+      null,
+      42,
+      "x",
+      [],
+      hostile,
+      { route: Symbol("x") },
+      { durationMs: Number.NaN },
+    ];
     for (const type of ["init", "api_request", "error", "auth_success", "auth_failure", "nope", undefined, null]) {
       for (const input of inputs) expect(() => t.track(type as "init", input as {})).not.toThrow();
     }

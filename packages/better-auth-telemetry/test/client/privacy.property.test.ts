@@ -22,11 +22,19 @@ const hostile = fc
     fc.webUrl({ withQueryParameters: true }),
     fc.domain(),
     fc.tuple(b64(10), b64(10), b64(10)).map(([a, b, c]) => `eyJ${a}.eyJ${b}.${c}`),
-    b64(20).filter((s) => /\d.*\d/.test(s) && /[A-Za-z]/.test(s)).map((s) => `Bearer ${s}`),
-    hex(24).filter((s) => /\d.*\d/.test(s) && /[a-f]/.test(s)).map((s) => `better-auth.session_token=${s}`),
+    b64(20)
+      .filter((s) => /\d.*\d/.test(s) && /[A-Za-z]/.test(s))
+      .map((s) => `Bearer ${s}`),
+    hex(24)
+      .filter((s) => /\d.*\d/.test(s) && /[a-f]/.test(s))
+      .map((s) => `better-auth.session_token=${s}`),
     hex(32).filter((s) => /\d.*\d/.test(s) && /[a-f]/.test(s)),
     fc.stringMatching(/^\+?[0-9]{10,14}$/),
-    fc.constantFrom("/user/jane.doe@example.com", "/reset-password/9f8e7d6c5b4a39281706f5e4d3c2b1a0", "/sign-in/email?email=jane@x.io"),
+    fc.constantFrom(
+      "/user/jane.doe@example.com",
+      "/reset-password/9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+      "/sign-in/email?email=jane@x.io",
+    ),
   )
   .filter((s) => s.length >= 10);
 
@@ -37,9 +45,23 @@ function hostileProps(type: (typeof EVENT_TYPES)[number], values: string[]): Rec
   const props: Record<string, unknown> = {};
   names.forEach((name, i) => {
     const v = values[i % values.length]!;
-    props[name] = name === "plugins" || name === "socialProviders" ? [v, "admin"] : name === "features" ? { emailAndPassword: v, [v]: true } : name === "database" ? { kind: v, adapter: v } : v;
+    props[name] =
+      name === "plugins" || name === "socialProviders"
+        ? [v, "admin"]
+        : name === "features"
+          ? { emailAndPassword: v, [v]: true }
+          : name === "database"
+            ? { kind: v, adapter: v }
+            : v;
   });
-  return { ...props, message: values[0], stack: values[1], email: values[2], [values[3] ?? "x"]: values[0], durationMs: 3 };
+  return {
+    ...props,
+    message: values[0],
+    stack: values[1],
+    email: values[2],
+    [values[3] ?? "x"]: values[0],
+    durationMs: 3,
+  };
 }
 
 let sink: Sink;
@@ -65,7 +87,10 @@ describe("privacy", () => {
         t.track("api_request", { route: values[0]!, method: "GET", status: 200, durationMs: 1 });
         t.track("error", { code: values[1], type: values[2], route: values[3] });
         await t.shutdown({ timeoutMs: 2000 });
-        const sent = sink.requests.slice(before).map((r) => `${r.url}${JSON.stringify(r.headers)}${r.text}`).join("\n");
+        const sent = sink.requests
+          .slice(before)
+          .map((r) => `${r.url}${JSON.stringify(r.headers)}${r.text}`)
+          .join("\n");
         for (const v of values) {
           const at = sent.indexOf(v);
           expect(at, `${v} found in: ${sent.slice(Math.max(0, at - 300), at + 100)}`).toBe(-1);

@@ -22,7 +22,17 @@ const dir = mkdtempSync(join(tmpdir(), "bat-runtimes-"));
 const bundlePath = join(dir, "client.bundle.mjs");
 
 const bundle = (entry: string, outfile: string) =>
-  build({ entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "neutral", target: "es2022", conditions: ["source"], mainFields: ["module", "main"], logLevel: "silent" });
+  build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["source"],
+    mainFields: ["module", "main"],
+    logLevel: "silent",
+  });
 
 let sink: Sink;
 beforeAll(async () => {
@@ -54,7 +64,23 @@ describe("the client entry", () => {
 describe.each([
   ["node", () => exec(process.execPath, [join(dir, "runner.mjs"), sink.url])],
   ["bun", () => exec(bin("bun"), [join(dir, "runner.mjs"), sink.url])],
-  ["deno", () => exec(bin("deno"), ["run", "--allow-net=127.0.0.1", "--allow-env", "--allow-read", "--no-prompt", join(dir, "runner.mjs"), sink.url], { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" } })],
+  [
+    "deno",
+    () =>
+      exec(
+        bin("deno"),
+        [
+          "run",
+          "--allow-net=127.0.0.1",
+          "--allow-env",
+          "--allow-read",
+          "--no-prompt",
+          join(dir, "runner.mjs"),
+          sink.url,
+        ],
+        { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" } },
+      ),
+  ],
 ])("in %s", (runtime, run) => {
   it("loads, reports its runtime and version, and delivers", async () => {
     const { stdout } = await run();

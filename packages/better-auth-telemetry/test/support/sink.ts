@@ -19,10 +19,7 @@ export interface SinkRequest {
   at: number;
 }
 
-export type SinkAction =
-  | { status: number; headers?: Record<string, string>; body?: string }
-  | "hang"
-  | "reset";
+export type SinkAction = { status: number; headers?: Record<string, string>; body?: string } | "hang" | "reset";
 
 export interface Sink {
   url: string;
@@ -72,7 +69,14 @@ export async function startSink(respond?: Sink["respond"], port = 0): Promise<Si
       } catch {
         text = raw.toString("latin1");
       }
-      const entry: SinkRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, raw, text, at: Date.now() };
+      const entry: SinkRequest = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        raw,
+        text,
+        at: Date.now(),
+      };
       try {
         entry.batch = text ? (JSON.parse(text) as WireBatch) : undefined;
       } catch {}

@@ -33,7 +33,9 @@ export function detectEnvironment(env: EnvReader): RuntimeContext["environment"]
 }
 
 export function detectRuntime(env: EnvReader): RuntimeContext {
-  const name = (RUNTIMES as readonly string[]).includes(stdRuntime) ? (stdRuntime as RuntimeContext["runtime"]) : "other";
+  const name = (RUNTIMES as readonly string[]).includes(stdRuntime)
+    ? (stdRuntime as RuntimeContext["runtime"])
+    : "other";
   const proc = nodeProcess() as { platform?: string; arch?: string } | undefined;
   const provider = (() => {
     try {

@@ -44,7 +44,10 @@ export function createFetchTransport(): Transport {
         await response.arrayBuffer().catch(() => undefined);
         return classifyStatus(response.status, response.headers.get("retry-after"));
       } catch (error) {
-        return { kind: "retry", error: controller.signal.aborted ? "timeout" : (error as Error)?.name || "network error" };
+        return {
+          kind: "retry",
+          error: controller.signal.aborted ? "timeout" : (error as Error)?.name || "network error",
+        };
       } finally {
         clearTimeout(timer);
       }
