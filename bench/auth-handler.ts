@@ -22,8 +22,11 @@
  *   npx tsx --conditions=source bench/auth-handler.ts [--rounds 20] [--paths /ok,/get-session]
  */
 import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { median, percentile, writeSection } from "./lib/report.js";
@@ -144,6 +147,53 @@ async function measureIn(variant: Variant, path: string, sinkUrl: string): Promi
   return JSON.parse(stdout.trim().split("\n").pop()!) as Measurement;
 }
 
+interface ProfileNode {
+  id: number;
+  callFrame: { url: string; functionName: string };
+  children?: number[];
+}
+
+/** This package's code (the integration, the client, the protocol guard, std-env), in source or built form. */
+const OURS =
+  /packages\/(better-auth-telemetry|protocol)\/(src|dist)\/|node_modules\/(better-auth-telemetry|@better-auth-telemetry\/protocol|std-env)\//;
+
+/**
+ * The share of a telemetry-on process's CPU samples spent in this package's
+ * own code: each sample goes to the innermost frame that has a source file
+ * (builtins it calls count for their caller). A ratio within one process, so
+ * other tenants of the machine do not move it.
+ */
+async function profileShare(path: string, sinkUrl: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-prof-"));
+  try {
+    const args = ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "200", ...process.execArgv, SELF];
+    args.push("--worker", "on", "--path", path, "--sink", sinkUrl, "--requests", String(REQUESTS));
+    await spawn(process.execPath, args, { env: { ...process.env, NODE_ENV: "production" }, maxBuffer: 1 << 20 });
+    const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))!;
+    const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
+      nodes: ProfileNode[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    let busy = 0;
+    let ours = 0;
+    profile.samples.forEach((id, i) => {
+      const dt = profile.timeDeltas[i] ?? 0;
+      if (nodes.get(id)?.callFrame.functionName === "(idle)") return;
+      busy += dt;
+      let at: number | undefined = id;
+      while (at !== undefined && !nodes.get(at)?.callFrame.url) at = parent.get(at);
+      if (at !== undefined && OURS.test(nodes.get(at)!.callFrame.url)) ours += dt;
+    });
+    return ours / busy;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const sink = await startSink();
   const results: Record<string, Record<Variant, Measurement[]>> = {};
@@ -154,6 +204,8 @@ async function main() {
     }
     process.stdout.write(`round ${round + 1}/${ROUNDS}\r`);
   }
+  const shares: Record<string, number> = {};
+  for (const path of PATHS) shares[path] = await profileShare(path, sink.url);
   await sink.close();
   const on = Object.values(results).flatMap((r) => r.on);
   if (sink.batches() === 0 || on.some((m) => !m.delivered)) {
@@ -172,7 +224,7 @@ async function main() {
       const onOff = series("on").map((v, i) => v / series("off")[i]!);
       const label = clock === "cpu" ? "per CPU second" : "per wall-clock second";
       rows.push(
-        `| \`GET ${path}\` | ${label} | ${fmt(median(series("plain")))} | ${fmt(median(series("off")))} | ${fmt(median(series("on")))} | **${ratio(median(onPlain))}** | ${ratio(percentile(onPlain, 25))} – ${ratio(percentile(onPlain, 75))} | ${ratio(median(onOff))} |`,
+        `| \`GET ${path}\` | ${label} | ${fmt(median(series("plain")))} | ${fmt(median(series("off")))} | ${fmt(median(series("on")))} | **${ratio(median(onPlain))}** | ${ratio(percentile(onPlain, 25))} – ${ratio(percentile(onPlain, 75))} | ${ratio(median(onOff))} | ${ratio(median(series("on")) / median(series("plain")))} |`,
       );
       summary.push(`${path} ${clock}: on/plain ${ratio(median(onPlain))}, on/off ${ratio(median(onOff))}`);
     }
@@ -180,11 +232,13 @@ async function main() {
   const body = `
 Requests per second through \`auth.handler\`, sequential, NODE_ENV=production. ${ROUNDS} rounds; in each, every variant runs in its own process (one auth instance per process, as in an app), one after another in a fresh random order; a process warms up with ${WARMUP_REQUESTS.toLocaleString("en-US")} requests, then times ${BATCHES} batches of ${REQUESTS}, and its result is its median batch. *plain* is Better Auth's own \`betterAuth\`; *off* is this package's wrapper with \`enabled: false\` (it then adds nothing to the instance); *on* is the wrapper with telemetry on, delivering to a loopback sink (${sink.batches()} batches received). Ratios are taken within a round; the table gives their median and interquartile range over the rounds. Target: on / plain ≥ 0.97.
 
-| endpoint | throughput | plain | off | on | on / plain (median of rounds) | on / plain, p25 – p75 | on / off (median of rounds) |
-| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| endpoint | throughput | plain | off | on | on / plain (median of rounds) | on / plain, p25 – p75 | on / off (median of rounds) | on / plain, of the medians |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join("\n")}
 
-Better Auth builds its router for every request, so even \`/ok\` costs several hundred microseconds of CPU. Telemetry adds one plugin to that router (an \`onRequest\` and an \`after\`-hook matcher per request), a route lookup, a per-request logger probe and one \`track\` call: a CPU profile of a process serving \`/ok\` with telemetry on puts this package's own code at about 1 % of the CPU, with Better Auth's, better-call's and the garbage collector's shares unchanged. On this shared 2-vCPU machine one process's throughput varies by ±15 % from one run to the next (see the interquartile range), so a single round says little and the median of the paired rounds is the number to read.
+CPU profile of a telemetry-on process (one more worker, run with \`--cpu-prof\`): share of its CPU samples in this package's own code (integration, client, protocol guard, std-env): ${PATHS.map((p) => `\`GET ${p}\` ${(shares[p]! * 100).toFixed(1)} %`).join(", ")}. That is the direct cost; what it leaves out (the garbage its few allocations make, Better Auth calling one more plugin) is what the throughput ratios measure, within their noise.
+
+Better Auth builds its router for every request, so even \`/ok\` costs several hundred microseconds of CPU. Telemetry adds one plugin to that router (an \`onRequest\` and an \`after\`-hook matcher per request), a route lookup, a per-request logger probe and one \`track\` call. On this shared 2-vCPU machine one process's throughput varies by ±15 % from one run to the next (see the interquartile range), so a single round says little and the median of the paired rounds is the number to read.
 `;
   console.log(body);
   console.log(summary.join("\n"));

@@ -29,7 +29,10 @@ export function weekOf(day: number, from: number): number {
   return Math.max(day - weekday * 86_400_000, from);
 }
 
-export async function queryInstallations(context: PanelContext, query: DashboardQuery): Promise<InstallationsAggregate> {
+export async function queryInstallations(
+  context: PanelContext,
+  query: DashboardQuery,
+): Promise<InstallationsAggregate> {
   const { connection, multi } = context;
   const params = new Params();
   const { a, b } = dayRange(query, params);

@@ -123,7 +123,10 @@ export const SUM_SPECS = [
   { table: "dash_requests", keys: ["day", "seg", "key"], sums: REQUEST_SUMS },
   { table: "dash_errors", keys: ["day", "seg", "type_key", "code_key"], sums: ["occurrences"] },
   { table: "dash_auth", keys: ["day", "seg", "auth_key", "success", "kind", "reason_key"], sums: ["occurrences"] },
-].flatMap((spec) => [spec, { table: `${spec.table}_all`, keys: spec.keys.filter((k) => k !== "seg"), sums: spec.sums }]);
+].flatMap((spec) => [
+  spec,
+  { table: `${spec.table}_all`, keys: spec.keys.filter((k) => k !== "seg"), sums: spec.sums },
+]);
 
 /**
  * Additive totals are appended, never updated in place: a catch-up adds one
