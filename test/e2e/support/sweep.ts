@@ -3,7 +3,7 @@
  * byte for byte, every stored event as its query API returns it) and everything
  * it printed, for values that must never be there.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 export interface SweepInput {
@@ -17,7 +17,7 @@ export interface SweepInput {
 /** "needle in where" for every needle found; empty when clean. */
 export async function sweep(input: SweepInput): Promise<string[]> {
   const haystacks: [string, string][] = [["logs", input.logs]];
-  for (const name of existsSync(input.storeDir) ? readdirSync(input.storeDir) : []) {
+  for (const name of existsSync(input.storeDir) ? filesUnder(input.storeDir) : []) {
     haystacks.push([`file ${name}`, readFileSync(join(input.storeDir, name)).toString("latin1")]);
   }
   if (input.collectorUrl) {
@@ -29,4 +29,9 @@ export async function sweep(input: SweepInput): Promise<string[]> {
     for (const [where, text] of haystacks) if (text.includes(needle)) found.push(`${needle} in ${where}`);
   }
   return found;
+}
+
+/** Every file below `dir`, as paths relative to it: a store may keep files in subdirectories (staging, spill). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((name) => statSync(join(dir, name), { throwIfNoEntry: false })?.isFile() === true);
 }

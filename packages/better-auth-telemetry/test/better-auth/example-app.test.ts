@@ -83,7 +83,7 @@ beforeAll(async () => {
     );
   }
   replies.ok = await get(`${api}/ok`, { ip: IP_A });
-  replies.unknown = await get(`${api}/does-not-exist/4711?email=${encodeURIComponent(ALICE.email)}`, { ip: IP_A });
+  replies.unknown = await get(`${api}/does-not-exist/xyzzy-4711?email=${encodeURIComponent(ALICE.email)}`, { ip: IP_A });
   replies.callback = await get(`${api}/callback/github?code=oauth-code-1234&state=forged-state-5678`, { ip: IP_A });
 
   // direct server-side calls
@@ -215,7 +215,7 @@ describe("the example app, through the betterAuth wrapper", () => {
       IP_C,
       "oauth-code-1234",
       "forged-state",
-      "4711",
+      "xyzzy",
       "better-auth.session_token",
       "sync failed",
       ...secrets,
