@@ -33,5 +33,7 @@ export async function sweep(input: SweepInput): Promise<string[]> {
 
 /** Every file below `dir`, as paths relative to it: a store may keep files in subdirectories (staging, spill). */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((name) => statSync(join(dir, name), { throwIfNoEntry: false })?.isFile() === true);
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter(
+    (name) => statSync(join(dir, name), { throwIfNoEntry: false })?.isFile() === true,
+  );
 }

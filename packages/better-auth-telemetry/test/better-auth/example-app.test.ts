@@ -83,7 +83,9 @@ beforeAll(async () => {
     );
   }
   replies.ok = await get(`${api}/ok`, { ip: IP_A });
-  replies.unknown = await get(`${api}/does-not-exist/xyzzy-4711?email=${encodeURIComponent(ALICE.email)}`, { ip: IP_A });
+  replies.unknown = await get(`${api}/does-not-exist/xyzzy-4711?email=${encodeURIComponent(ALICE.email)}`, {
+    ip: IP_A,
+  });
   replies.callback = await get(`${api}/callback/github?code=oauth-code-1234&state=forged-state-5678`, { ip: IP_A });
 
   // direct server-side calls
