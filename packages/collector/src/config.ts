@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_PUBLIC_K } from "./http/public-mode.js";
 import { type CollectorLimits, DEFAULT_LIMITS } from "./http/services.js";
 import type { RateLimit } from "./ingest/limits.js";
 
@@ -116,7 +117,7 @@ export const SETTINGS: readonly Setting[] = [
     doc: "Longest graceful shutdown before exiting 1.",
     fallback: "30000",
   },
-  { flag: "duckdb-threads", env: "COLLECTOR_DUCKDB_THREADS", doc: "DuckDB worker threads (default: one per core)." },
+  { flag: "duckdb-threads", env: "COLLECTOR_DUCKDB_THREADS", doc: "DuckDB worker threads (default: one per core, less one for the event loop)." },
   {
     flag: "public",
     env: "COLLECTOR_PUBLIC",
@@ -127,7 +128,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: "public-k",
     env: "COLLECTOR_PUBLIC_K",
     doc: "Smallest group, in installations, that public mode shows.",
-    fallback: "5",
+    fallback: String(DEFAULT_PUBLIC_K),
   },
   {
     flag: "dashboard-lag-ms",

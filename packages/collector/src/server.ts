@@ -19,7 +19,7 @@ export interface StartOptions {
   dbPath?: string;
   /** A store to use instead of opening `dbPath`; the collector closes it on close(). */
   store?: EventStore;
-  /** DuckDB worker threads for the store opened from `dbPath`. @default one per core */
+  /** DuckDB worker threads for the store opened from `dbPath`. @default one per core, less one for the event loop */
   duckdbThreads?: number | undefined;
   readToken?: string | undefined;
   tls?: { certPath: string; keyPath: string } | undefined;

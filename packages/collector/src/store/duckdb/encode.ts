@@ -5,7 +5,10 @@
  */
 import type { IngestBatch } from "../event-store.js";
 
-/** How DuckDB reads an event row. Props travel as JSON text: typed as JSON, DuckDB would parse them a second time. */
+/**
+ * How DuckDB reads an event row. Props are read as VARCHAR, which makes DuckDB keep
+ * the object as compact JSON text; typed as JSON, it would parse them a second time.
+ */
 export const EVENT_SHAPE: Record<string, string> = {
   id: "UUID",
   n: "BIGINT",
@@ -67,7 +70,7 @@ export function encodeEvents(batches: readonly IngestBatch[], firstBatch: number
         ds: p.duration?.sumMs,
         dm: p.duration?.maxMs,
         b: p.duration?.buckets,
-        p: JSON.stringify(event.props),
+        p: event.props,
       });
     }
   });
@@ -95,7 +98,7 @@ export function encodeBatches(batches: readonly (IngestBatch | undefined)[], fir
       fv: c.frameworkVersion,
       env: c.environment,
       pv: c.provider,
-      ad: envelope.additionalData ? JSON.stringify(envelope.additionalData) : undefined,
+      ad: envelope.additionalData ?? undefined,
     });
   });
   return JSON.stringify(rows);

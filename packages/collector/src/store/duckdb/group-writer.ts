@@ -17,8 +17,7 @@
  * statement has a fixed cost of a few milliseconds. A group costs one call to
  * stage and two to commit.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync, writeFileSync } from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { IngestBatch, InsertResult } from "../event-store.js";
 import { BATCH_SHAPE, EVENT_SHAPE, encodeBatches, encodeEvents } from "./encode.js";
@@ -82,6 +81,7 @@ ${options.repeats ? REPEATS_TABLE : ""}`;
 export class GroupWriter {
   readonly #stager: DuckDBConnection;
   readonly #committer: DuckDBConnection;
+  readonly #slots: readonly Slot[];
   readonly #free: Slot[];
   readonly #waiting: ((slot: Slot) => void)[] = [];
   /** Staging runs one group at a time on its connection, commits one at a time on theirs, both in call order. */
@@ -91,21 +91,25 @@ export class GroupWriter {
   private constructor(parts: { stager: DuckDBConnection; committer: DuckDBConnection; slots: Slot[] }) {
     this.#stager = parts.stager;
     this.#committer = parts.committer;
-    this.#free = parts.slots;
+    this.#slots = parts.slots;
+    this.#free = [...parts.slots];
   }
 
-  /** `stageDir` holds the files of the two slots; it must exist and be private to this store. */
+  /**
+   * The slots' files are named `${stagePrefix}events-0.json` and so on: next to
+   * the database, so they sit on the same disk and under the same permissions.
+   */
   static async create(options: {
     stager: DuckDBConnection;
     committer: DuckDBConnection;
-    stageDir: string;
+    stagePrefix: string;
   }): Promise<GroupWriter> {
-    const { stager, committer, stageDir } = options;
+    const { stager, committer, stagePrefix } = options;
     await stager.run(`ATTACH IF NOT EXISTS ':memory:' AS stage`);
     const slots: Slot[] = [0, 1].map((k) => ({
       table: `stage.events_${k}`,
-      eventsFile: join(stageDir, `events-${k}.json`),
-      batchesFile: join(stageDir, `batches-${k}.json`),
+      eventsFile: `${stagePrefix}events-${k}.json`,
+      batchesFile: `${stagePrefix}batches-${k}.json`,
     }));
     for (const slot of slots) await stager.run(resetSlot(slot.table));
     await committer.run(REPEATS_TABLE);
@@ -131,6 +135,14 @@ export class GroupWriter {
       });
     } finally {
       this.#release(slot);
+    }
+  }
+
+  /** Removes the slots' files; call once every write has settled. */
+  removeFiles(): void {
+    for (const slot of [...this.#free, ...this.#slots]) {
+      rmSync(slot.eventsFile, { force: true });
+      rmSync(slot.batchesFile, { force: true });
     }
   }
 
