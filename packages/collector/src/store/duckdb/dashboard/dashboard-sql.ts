@@ -58,11 +58,13 @@ export interface Multi {
 
 export async function readMulti(connection: DuckDBConnection): Promise<Multi> {
   const reader = await connection.runAndReadAll(
-    `SELECT coalesce(list(inst ORDER BY inst) FILTER (contexts > 1), []), coalesce(list(inst ORDER BY inst) FILTER (segments > 1), [])
-     FROM dash_installations`,
+    `SELECT inst, segments > 1 FROM dash_installations WHERE contexts > 1 ORDER BY inst`,
   );
-  const [contexts, segments] = (reader.getRowsJS()[0] ?? [[], []]) as [number[], number[]];
-  return { contexts: contexts.map(Number), segments: segments.map(Number) };
+  const found = reader.getRowsJS() as [number, boolean][];
+  return {
+    contexts: found.map(([inst]) => Number(inst)),
+    segments: found.filter(([, segments]) => segments).map(([inst]) => Number(inst)),
+  };
 }
 
 /** SQL: whether `inst` is one of these installations (integers from the store, inlined). */
@@ -96,12 +98,22 @@ export interface Label {
   b: string | null;
 }
 
-/** Every label by id; a few thousand at most, read once per rollup state. */
-export async function readLabels(connection: DuckDBConnection): Promise<Map<number, Label>> {
-  const reader = await connection.runAndReadAll(`SELECT id, a, b FROM dash_labels`);
-  return new Map(
-    (reader.getRowsJS() as [number, string | null, string | null][]).map(([id, a, b]) => [Number(id), { a, b }]),
-  );
+/**
+ * Labels by id; a few thousand at most. New labels get ids above every
+ * existing one, so `known` is completed with the ids above its largest; after
+ * an erasure (which deletes labels, whose ids may then be given again) pass none.
+ */
+export async function readLabels(
+  connection: DuckDBConnection,
+  known?: Map<number, Label>,
+): Promise<Map<number, Label>> {
+  const labels = new Map(known ?? []);
+  let above = 0;
+  for (const id of labels.keys()) above = Math.max(above, id);
+  const reader = await connection.runAndReadAll(`SELECT id, a, b FROM dash_labels WHERE id > $1`, [above]);
+  for (const [id, a, b] of reader.getRowsJS() as [number, string | null, string | null][])
+    labels.set(Number(id), { a, b });
+  return labels;
 }
 
 /** What a panel query gets besides its query: the reader's connection and the rollup state it reads. */

@@ -5,9 +5,9 @@
  *
  * - One maintenance connection folds new batches into the rollups (catch-up)
  *   and erases installations, one task at a time.
- * - Reader connections (two by default) answer panels in parallel: a page
- *   asks six at once, and on two cores two run side by side in less time than
- *   in turn. DuckDB's MVCC gives each query the rollups as last committed.
+ * - Two reader connections answer panels in parallel: a page asks six at
+ *   once, and each reader takes three (see below). DuckDB's MVCC gives each
+ *   query the rollups as last committed.
  *
  * Before answering, a read waits for a catch-up of the batches stored since
  * the last one, unless a catch-up started less than `lagMs` ago: an answer
@@ -45,7 +45,7 @@ export interface DuckDBDashboardOptions {
   instance: DuckDBInstance;
   /** Skip the catch-up before a read when the last one started less than this long ago. @default 0 */
   lagMs?: number;
-  /** Connections answering panels in parallel. @default 2 */
+  /** Connections answering panels: 2 splits a page's panels between them, 1 answers them in turn. @default 2 */
   readers?: number;
   /** @default Date.now */
   now?: () => number;
@@ -54,8 +54,6 @@ export interface DuckDBDashboardOptions {
 interface Reader {
   connection: DuckDBConnection;
   serial: Serial;
-  /** Tasks queued or running, to pick the least busy reader. */
-  pending: number;
   /** Which query (and rollup state) the reader's dash_pop temp table holds. */
   population: string | undefined;
 }
@@ -68,6 +66,8 @@ export class DuckDBDashboard implements DashboardStore {
   readonly #now: () => number;
   #watermark: number;
   #lastCatchUp = Number.NEGATIVE_INFINITY;
+  /** The highest batch number the store reported committed; unknown (Infinity) until the first catch-up. */
+  #committed = Number.POSITIVE_INFINITY;
   #catchingUp: Promise<void> | undefined;
   /** Bumped whenever the rollups change, so a reader's population is rebuilt. */
   #epoch = 0;
@@ -75,6 +75,8 @@ export class DuckDBDashboard implements DashboardStore {
   #barrier: Promise<void> = Promise.resolve();
   /** Labels and multi-member installations, read once per rollup state (epoch). */
   #lookups: { epoch: number; labels: Map<number, Label>; multi: Multi } | undefined;
+  /** False after an erasure: deleted labels' ids can be given again, so the labels are read whole. */
+  #labelsValid = false;
   /** Active installations per query and rollup state: every panel of a page asks the same. */
   readonly #active = new Map<string, number>();
 
@@ -88,7 +90,6 @@ export class DuckDBDashboard implements DashboardStore {
     this.#readers = parts.readers.map((connection) => ({
       connection,
       serial: new Serial(),
-      pending: 0,
       population: undefined,
     }));
     this.#watermark = parts.watermark;
@@ -115,40 +116,49 @@ export class DuckDBDashboard implements DashboardStore {
     return this.#watermark;
   }
 
+  /** The store committed batches up to this number: the next read has something to fold. */
+  noteCommitted(batch: number): void {
+    this.#committed = this.#committed === Number.POSITIVE_INFINITY ? batch : Math.max(this.#committed, batch);
+  }
+
   /** Folds every stored batch into the rollups now, whatever the lag, and forgets cached populations. */
   async refresh(): Promise<void> {
     await this.#maintaining.run(() => this.#catchUp());
     this.#epoch++;
   }
 
+  // A page asks all six at once. The three that read the population (or nothing shared) go to the
+  // first reader, which then builds dash_pop once; the three that read the big presence and sum
+  // tables go to the second: about half the work each.
+
   dashboardInstallations(query: DashboardQuery): Promise<InstallationsAggregate> {
-    return this.#read(async (r) => queryInstallations(await this.#context(r, query, { active: false }), query));
+    return this.#read(0, async (r) => queryInstallations(await this.#context(r, query, { active: false }), query));
   }
 
   dashboardBreakdowns(query: DashboardQuery): Promise<BreakdownsAggregate> {
-    return this.#read(async (r) => {
+    return this.#read(0, async (r) => {
       await this.#populate(r, query);
       return queryBreakdowns(await this.#context(r, query, { active: false }), query);
     });
   }
 
   dashboardAdoption(query: DashboardQuery): Promise<AdoptionAggregate> {
-    return this.#read(async (r) => {
+    return this.#read(0, async (r) => {
       await this.#populate(r, query);
       return queryAdoption(r.connection);
     });
   }
 
   dashboardErrors(query: DashboardQuery, options: DashboardQueryOptions = {}): Promise<ErrorsAggregate> {
-    return this.#read(async (r) => queryErrors(await this.#context(r, query), query, options));
+    return this.#read(1, async (r) => queryErrors(await this.#context(r, query), query, options));
   }
 
   dashboardRequests(query: DashboardQuery): Promise<RequestsAggregate> {
-    return this.#read(async (r) => queryRequests(await this.#context(r, query), query));
+    return this.#read(1, async (r) => queryRequests(await this.#context(r, query), query));
   }
 
   dashboardAuth(query: DashboardQuery): Promise<AuthAggregate> {
-    return this.#read(async (r) => queryAuth(await this.#context(r, query), query));
+    return this.#read(1, async (r) => queryAuth(await this.#context(r, query), query));
   }
 
   /**
@@ -171,6 +181,7 @@ export class DuckDBDashboard implements DashboardStore {
           });
         } finally {
           this.#epoch++;
+          this.#labelsValid = false;
         }
       });
     })();
@@ -189,9 +200,11 @@ export class DuckDBDashboard implements DashboardStore {
     this.#maintenance.closeSync();
   }
 
-  async #read<T>(task: (reader: Reader) => Promise<T>): Promise<T> {
+  /** Runs a panel on its preferred reader (see above), after catching up unless within the lag. */
+  async #read<T>(preferred: number, task: (reader: Reader) => Promise<T>): Promise<T> {
     await this.#barrier;
-    if (this.#now() - this.#lastCatchUp >= this.#lagMs) {
+    // nothing committed since the last catch-up: no query needed to know it
+    if (this.#committed > this.#watermark && this.#now() - this.#lastCatchUp >= this.#lagMs) {
       // concurrent reads share one catch-up
       this.#catchingUp ??= this.#maintaining
         .run(() => this.#catchUp())
@@ -200,13 +213,8 @@ export class DuckDBDashboard implements DashboardStore {
         });
       await this.#catchingUp;
     }
-    const reader = this.#readers.reduce((a, b) => (b.pending < a.pending ? b : a));
-    reader.pending++;
-    try {
-      return await reader.serial.run(() => task(reader));
-    } finally {
-      reader.pending--;
-    }
+    const reader = this.#readers[preferred % this.#readers.length]!;
+    return reader.serial.run(() => task(reader));
   }
 
   async #catchUp(): Promise<void> {
@@ -214,6 +222,8 @@ export class DuckDBDashboard implements DashboardStore {
     const watermark = await catchUp({ connection: this.#maintenance, watermark: this.#watermark });
     if (watermark !== this.#watermark) this.#epoch++;
     this.#watermark = watermark;
+    // the first catch-up learns where the store stands; later ones keep what inserts reported meanwhile
+    if (this.#committed === Number.POSITIVE_INFINITY) this.#committed = watermark;
   }
 
   /** Builds the reader's dash_pop for the query unless it already holds it for the current rollups. */
@@ -229,9 +239,10 @@ export class DuckDBDashboard implements DashboardStore {
   async #context(reader: Reader, query: DashboardQuery, options = { active: true }): Promise<PanelContext> {
     const epoch = this.#epoch;
     if (this.#lookups?.epoch !== epoch) {
-      const labels = await readLabels(reader.connection);
+      const labels = await readLabels(reader.connection, this.#labelsValid ? this.#lookups?.labels : undefined);
       const multi = await readMulti(reader.connection);
       this.#lookups = { epoch, labels, multi };
+      this.#labelsValid = true;
       this.#active.clear();
     }
     const lookups = this.#lookups;

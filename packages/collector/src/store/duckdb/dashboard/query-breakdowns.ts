@@ -16,55 +16,68 @@ import { dayRange, instIn, num, type PanelContext, Params, rows, segmentConditio
 
 type ContextDimension = "runtime" | "runtimeVersion" | "framework" | "environment";
 const DIMENSIONS: ContextDimension[] = ["runtime", "runtimeVersion", "framework", "environment"];
-type ConfigDimension = "betterAuthVersion" | "databaseKind" | "databaseAdapter";
 
 export async function queryBreakdowns(context: PanelContext, query: DashboardQuery): Promise<BreakdownsAggregate> {
-  const { connection, multi } = context;
+  const { connection, multi, labels } = context;
+  const labelOf = (key: unknown) => labels.get(num(key))?.a ?? null;
   const params = new Params();
   const { a, b } = dayRange(query, params);
   const segment = segmentCondition(query.filter, params, "f.seg");
-  // one member per installation for nearly all: count members per (segment, version) first, a few
-  // thousand rows; the few installations seen in several contexts are counted apart, by installation
-  const members = (select: string, where: string) =>
-    `WITH m AS (
-       SELECT ${select} FROM dash_seen_activity f
-       WHERE f.day >= ${a} AND f.day < ${b} AND f.prev < ${a} AND ${segment} AND ${where} GROUP BY ALL
-     ),
-     l AS (
-       SELECT m.*, s.runtime, s.framework, s.environment, s.runtime || coalesce(' ' || r.b, '') AS runtime_version
-       FROM m JOIN dash_segments s USING (seg) JOIN dash_labels r ON r.id = m.rv
-     )`;
-  const dims = (value: string) =>
-    ["runtime", "runtime_version", "framework", "environment"]
-      .map((column, i) => `SELECT '${DIMENSIONS[i]}', ${column}, ${value} FROM l GROUP BY 2`)
-      .join(" UNION ALL ");
+  // An installation seen in one context (nearly all) has one dash_contexts row: count the population
+  // (query-population.ts) per (segment, version), a few thousand rows, and add them up per dimension
+  // here; every GROUP BY costs DuckDB a few ms however small, so four in SQL cost more than this loop.
+  // The few seen in several contexts are read one row per member in range, counted once per value.
   const single = await rows(
     connection,
-    `${members("seg, rv, count(*) AS n", `NOT ${instIn(multi.contexts)}`)} ${dims("sum(n)")}`,
-    params,
+    `SELECT m.*, s.runtime, s.framework, s.environment, r.b AS version
+     FROM (
+       SELECT c.seg, c.rv, count(*) AS n FROM dash_pop p JOIN dash_contexts c USING (inst)
+       WHERE NOT ${instIn(multi.contexts)} GROUP BY ALL
+     ) m JOIN dash_segments s USING (seg) JOIN dash_labels r ON r.id = m.rv`,
+    new Params(),
   );
   const several =
     multi.contexts.length === 0
       ? []
       : await rows(
           connection,
-          `${members("DISTINCT inst, seg, rv", instIn(multi.contexts))} ${dims("count(DISTINCT inst)")}`,
+          `SELECT m.*, s.runtime, s.framework, s.environment, r.b AS version
+           FROM (
+             SELECT inst, seg, rv FROM dash_seen_activity f
+             WHERE f.day >= ${a} AND f.day < ${b} AND f.prev < ${a} AND ${segment} AND ${instIn(multi.contexts)}
+             GROUP BY ALL
+           ) m JOIN dash_segments s USING (seg) JOIN dash_labels r ON r.id = m.rv`,
           params,
         );
-  const contextRows = [...single, ...several];
 
-  // configuration dimensions: from the population (query-population.ts), counted per configuration first
+  const counts = new Map<ContextDimension, Map<string | null, number>>(DIMENSIONS.map((d) => [d, new Map()]));
+  const valuesOf = (runtime: unknown, framework: unknown, environment: unknown, version: unknown) => [
+    str(runtime),
+    version === null ? str(runtime) : `${str(runtime)} ${str(version)}`,
+    str(framework),
+    str(environment),
+  ];
+  for (const [, , n, runtime, framework, environment, version] of single) {
+    valuesOf(runtime, framework, environment, version).forEach((value, i) => {
+      const map = counts.get(DIMENSIONS[i]!)!;
+      map.set(value, (map.get(value) ?? 0) + num(n));
+    });
+  }
+  const seen = new Set<string>();
+  for (const [inst, , , runtime, framework, environment, version] of several) {
+    valuesOf(runtime, framework, environment, version).forEach((value, i) => {
+      const key = `${i}|${value}|${inst}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const map = counts.get(DIMENSIONS[i]!)!;
+      map.set(value, (map.get(value) ?? 0) + 1);
+    });
+  }
+
+  // configuration dimensions, from the population (query-population.ts): one GROUP BY, split here
   const config = await rows(
     connection,
-    `WITH c AS (
-       SELECT c.version, c.db_kind, c.db_adapter, p.n
-       FROM (SELECT cfg, count(*) AS n FROM dash_pop WHERE cfg IS NOT NULL GROUP BY cfg) p JOIN dash_configs c USING (cfg)
-     )
-     SELECT 'betterAuthVersion', version, sum(n) FROM c GROUP BY 2
-     UNION ALL SELECT 'databaseKind', db_kind, sum(n) FROM c GROUP BY 2
-     UNION ALL SELECT 'databaseAdapter', db_adapter, sum(n) FROM c GROUP BY 2
-     UNION ALL SELECT 'configured', NULL, count(cfg) FROM dash_pop
-     UNION ALL SELECT 'active', NULL, count(*) FROM dash_pop`,
+    `SELECT cfg IS NOT NULL, version_key, kind_key, adapter_key, count(*) FROM dash_pop GROUP BY ALL`,
     new Params(),
   );
 
@@ -79,10 +92,16 @@ export async function queryBreakdowns(context: PanelContext, query: DashboardQue
     databaseKind: [],
     databaseAdapter: [],
   };
-  for (const [dimension, value, count] of [...contextRows, ...config]) {
-    if (dimension === "active") out.active = num(count);
-    else if (dimension === "configured") out.configured = num(count);
-    else addTo(out[dimension as ContextDimension | ConfigDimension], str(value), num(count));
+  for (const [dimension, map] of counts) {
+    for (const [value, installations] of map) out[dimension].push({ value, installations });
+  }
+  for (const [configured, version, kind, adapter, n] of config) {
+    out.active += num(n);
+    if (configured !== true) continue;
+    out.configured += num(n);
+    addTo(out.betterAuthVersion, labelOf(version), num(n));
+    addTo(out.databaseKind, labelOf(kind), num(n));
+    addTo(out.databaseAdapter, labelOf(adapter), num(n));
   }
   // active installations without a known configuration count under null
   const unknown = out.active - out.configured;

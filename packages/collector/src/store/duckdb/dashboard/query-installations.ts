@@ -1,6 +1,7 @@
 /**
- * Installations over time, from dash_seen_activity_all (unfiltered) or
- * dash_seen_activity (filtered) in one scan: an installation's row on a day
+ * Installations over time, from dash_activity_counts (unfiltered: the
+ * segment-free chain already counted by day and prev) or dash_seen_activity
+ * (filtered) in one scan: an installation's row on a day
  * means it sent an event that day. For installations seen in one context
  * (and for every installation in the unfiltered table), a row is counted
  * - for its day (daily active),
@@ -21,7 +22,7 @@ import {
   rows,
   segmentCondition,
 } from "./dashboard-sql.js";
-import { ACTIVITY_ALL } from "./rollup-schema.js";
+import { ACTIVITY_COUNTS } from "./rollup-schema.js";
 
 /** Monday 00:00 UTC of the day's ISO week, or the range start if later. */
 export function weekOf(day: number, from: number): number {
@@ -39,13 +40,18 @@ export async function queryInstallations(
   const segment = segmentCondition(query.filter, params, "s.seg");
   const week = `greatest(date_trunc('week', day)::DATE, ${a})`;
   // rows are first grouped by (day, prev): a few thousand groups, on which the week and range tests are cheap
-  const counts = (source: string) => `SELECT 'day' AS part, day, sum(n), sum(n) FILTER (prev = '-infinity'::DATE),
+  const countsOf = (grouped: string) => `SELECT 'day' AS part, day, sum(n), sum(n) FILTER (prev = '-infinity'::DATE),
        sum(n) FILTER (prev < ${week}), sum(n) FILTER (prev < ${a})
-     FROM (SELECT day, prev, count(*) AS n FROM ${source} GROUP BY day, prev) GROUP BY day`;
+     FROM (${grouped}) GROUP BY day`;
+  const counts = (source: string) => countsOf(`SELECT day, prev, count(*) AS n FROM ${source} GROUP BY day, prev`);
   const q = `(SELECT day, inst, prev FROM dash_seen_activity s WHERE s.day >= ${a} AND s.day < ${b} AND ${segment})`;
   const result = !isFiltered(query.filter)
     ? // one chain per installation: count(*) is exact, and prev = -infinity is its first day ever
-      await rows(connection, counts(`(SELECT day, prev FROM ${ACTIVITY_ALL} WHERE day >= ${a} AND day < ${b})`), params)
+      await rows(
+        connection,
+        countsOf(`SELECT day, prev, sum(n) AS n FROM ${ACTIVITY_COUNTS} WHERE day >= ${a} AND day < ${b} GROUP BY ALL`),
+        params,
+      )
     : multi.contexts.length === 0
       ? await rows(connection, counts(q), params)
       : // installations seen in one context (nearly all) are counted from their chain; the rest with DISTINCT

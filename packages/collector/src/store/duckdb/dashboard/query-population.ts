@@ -5,7 +5,8 @@
  * range's end whose `next` init is at or after it; null without one).
  *
  * Every panel needs the population's size, and two need its configurations,
- * so it is built once per query into the temp table `dash_pop(inst, cfg)` of
+ * so it is built once per query into the temp table
+ * `dash_pop(inst, cfg, version_key, kind_key, adapter_key)` (labels) of
  * the dashboard's connection and read from there (duckdb-dashboard.ts keeps
  * track of which query it holds).
  */
@@ -25,8 +26,9 @@ export async function buildPopulation(connection: DuckDBConnection, query: Dashb
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE dash_pop AS
      WITH active AS (${active}),
-     latest AS (SELECT inst, cfg FROM dash_inits WHERE day < ${b} AND next >= ${b})
-     SELECT active.inst, latest.cfg FROM active LEFT JOIN latest USING (inst)`,
+     latest AS (SELECT inst, cfg, version_key, kind_key, adapter_key FROM dash_inits WHERE day < ${b} AND next >= ${b})
+     SELECT active.inst, latest.cfg, latest.version_key, latest.kind_key, latest.adapter_key
+     FROM active LEFT JOIN latest USING (inst)`,
     params.values,
   );
 }

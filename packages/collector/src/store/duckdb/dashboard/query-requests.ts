@@ -35,17 +35,17 @@ export async function queryRequests(context: PanelContext, query: DashboardQuery
     `SELECT key, ${sums.map((c) => `sum(${c})`).join(", ")} FROM ${table} WHERE ${range} GROUP BY key`,
     params,
   );
+  const dailyRows = await rows(
+    connection,
+    `SELECT day, ${CLASS_COLUMNS.map((c) => `sum(${c})`).join(", ")} FROM ${table} WHERE ${range} GROUP BY day ORDER BY day`,
+    params,
+  );
   const firsts = `(${firstsSql({ table: PRESENCE_TABLES.route, columns: "key, inst", a, b, segment })})`;
   const installations = new Map(
     (await rows(connection, countInstallations({ firsts, multi: multi.segments }), params)).map(([key, n]) => [
       num(key),
       num(n),
     ]),
-  );
-  const dailyRows = await rows(
-    connection,
-    `SELECT day, ${CLASS_COLUMNS.map((c) => `sum(${c})`).join(", ")} FROM ${table} WHERE ${range} GROUP BY day ORDER BY day`,
-    params,
   );
 
   const routes = routeRows.map(([key, requests, ...rest]) => {

@@ -12,9 +12,16 @@
  * its arrival.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { chainMaintenanceSql } from "./chain-sql.js";
 import { configColumnsSql } from "./config-sql.js";
-import { chainMaintenanceSql } from "./presence-sql.js";
-import { ACTIVITY_ALL, BUCKET_COLUMNS, CLASS_COLUMNS, PRESENCE_TABLES, REQUEST_SUMS } from "./rollup-schema.js";
+import {
+  ACTIVITY_ALL,
+  ACTIVITY_COUNTS,
+  BUCKET_COLUMNS,
+  CLASS_COLUMNS,
+  PRESENCE_TABLES,
+  REQUEST_SUMS,
+} from "./rollup-schema.js";
 import { itemsSql } from "./vocabulary.js";
 
 const SEGMENT_MATCH = `s.runtime = n.runtime AND s.framework IS NOT DISTINCT FROM n.framework
@@ -74,6 +81,7 @@ export function stageSql(selection: StageSelection): string[] {
         UNION SELECT 'type', type_name, NULL FROM dash_ne_err
         UNION SELECT 'auth', method, provider FROM dash_ne_auth
         UNION SELECT 'reason', reason, NULL FROM dash_ne_auth WHERE NOT success
+        UNION SELECT 'authkind', kind, NULL FROM dash_ne_auth
       ) n
       WHERE NOT EXISTS (SELECT 1 FROM dash_labels l WHERE ${LABEL_MATCH})`,
   ];
@@ -122,7 +130,7 @@ function installationsSql(): string[] {
 export const SUM_SPECS = [
   { table: "dash_requests", keys: ["day", "seg", "key"], sums: REQUEST_SUMS },
   { table: "dash_errors", keys: ["day", "seg", "type_key", "code_key"], sums: ["occurrences"] },
-  { table: "dash_auth", keys: ["day", "seg", "auth_key", "success", "kind", "reason_key"], sums: ["occurrences"] },
+  { table: "dash_auth", keys: ["day", "seg", "auth_key", "success", "kind_key", "reason_key"], sums: ["occurrences"] },
 ].flatMap((spec) => [
   spec,
   { table: `${spec.table}_all`, keys: spec.keys.filter((k) => k !== "seg"), sums: spec.sums },
@@ -153,13 +161,16 @@ function appendSums(sign: 1 | -1): string[] {
   });
 }
 
+/** Every append-only table: the sums, and the unfiltered activity counts. */
+export const COMPACTED = [...SUM_SPECS, { table: ACTIVITY_COUNTS, keys: ["day", "prev"], sums: ["n"] }];
+
 /**
- * Rewrites a sum table with one row per key, in day order, without the rows
- * an erasure brought to zero: zone maps then skip every row group outside a
- * query's range.
+ * Rewrites an append-only table with one row per key, in day order, without
+ * the rows an erasure brought to zero: zone maps then skip every row group
+ * outside a query's range.
  */
 export function compactSql(table: string): string {
-  const spec = SUM_SPECS.find((s) => s.table === table)!;
+  const spec = COMPACTED.find((s) => s.table === table)!;
   return `CREATE OR REPLACE TABLE ${table} AS
     SELECT ${spec.keys.join(", ")}, ${spec.sums.map((c) => `sum(${c}) AS ${c}`).join(", ")}
     FROM ${table} GROUP BY ALL HAVING sum(${spec.sums[0]}) <> 0 ORDER BY day, ${spec.keys.slice(1).join(", ")}`;
@@ -181,9 +192,9 @@ export function sumsSql(sign: 1 | -1 = 1): string[] {
       SELECT day, seg, type_l.id AS type_key, code_l.id AS code_key, sum(n)::DOUBLE AS occurrences
       FROM dash_ne_err ${label("type", "type_name")} ${label("code", "code_name")} GROUP BY ALL`,
     `CREATE OR REPLACE TEMP TABLE dash_sum_auth AS
-      SELECT x.day, x.seg, auth_l.id AS auth_key, x.success, x.kind, reason_l.id AS reason_key,
+      SELECT x.day, x.seg, auth_l.id AS auth_key, x.success, authkind_l.id AS kind_key, reason_l.id AS reason_key,
         sum(x.n)::DOUBLE AS occurrences
-      FROM dash_ne_auth x ${label("auth", "x.method", "x.provider")}
+      FROM dash_ne_auth x ${label("auth", "x.method", "x.provider")} ${label("authkind", "x.kind")}
       LEFT JOIN dash_labels reason_l
         ON NOT x.success AND reason_l.kind = 'reason' AND reason_l.a IS NOT DISTINCT FROM x.reason AND reason_l.b IS NULL
       GROUP BY ALL`,
@@ -207,25 +218,36 @@ function initsSql(): string[] {
       FROM (SELECT DISTINCT ON (sig) * FROM dash_init_configs) n ANTI JOIN dash_configs USING (sig)`,
     `INSERT INTO dash_configs SELECT * FROM dash_fresh_configs`,
     `INSERT INTO dash_config_items ${itemsSql("dash_fresh_configs")}`,
+    `INSERT INTO dash_labels
+      SELECT (SELECT coalesce(max(id), 0) FROM dash_labels) + row_number() OVER (ORDER BY kind, a), kind, a, NULL
+      FROM (
+        SELECT DISTINCT 'version' AS kind, version AS a FROM dash_fresh_configs
+        UNION SELECT 'dbkind', db_kind FROM dash_fresh_configs
+        UNION SELECT 'adapter', db_adapter FROM dash_fresh_configs
+      ) n
+      WHERE NOT EXISTS (SELECT 1 FROM dash_labels l WHERE l.kind = n.kind AND l.a IS NOT DISTINCT FROM n.a AND l.b IS NULL)`,
     `CREATE OR REPLACE TEMP TABLE dash_new_inits AS
       SELECT ne.day, ne.inst, ne.ts, c.cfg, c.sig
       FROM dash_ne ne JOIN dash_init_configs x USING (props) JOIN dash_configs c USING (sig)
       WHERE ne.type = 'init'`,
     // a stored init of the same installation and day competes with the new ones
+    // the configuration's version and database ride along as labels: the population reads them without a join
     `CREATE OR REPLACE TEMP TABLE dash_latest_inits AS
+      SELECT l.*, version_l.id AS version_key, dbkind_l.id AS kind_key, adapter_l.id AS adapter_key FROM (
       SELECT day, inst, max(ts) AS ts, arg_max(cfg, (ts, sig)) AS cfg FROM (
         SELECT day, inst, ts, cfg, sig FROM dash_new_inits
         UNION ALL
         SELECT i.day, i.inst, i.ts, i.cfg, c.sig FROM dash_inits i JOIN dash_configs c USING (cfg)
         WHERE i.day BETWEEN (SELECT min(day) FROM dash_new_inits) AND (SELECT max(day) FROM dash_new_inits)
           AND EXISTS (SELECT 1 FROM dash_new_inits n WHERE n.inst = i.inst AND n.day = i.day)
-      ) GROUP BY day, inst`,
+      ) GROUP BY day, inst) l JOIN dash_configs c USING (cfg)
+      ${label("version", "c.version")} ${label("dbkind", "c.db_kind")} ${label("adapter", "c.db_adapter")}`,
     ...chainMaintenanceSql({
       table: "dash_inits",
       member: ["inst"],
       source: "dash_latest_inits",
       link: "next",
-      values: ["ts", "cfg"],
+      values: ["ts", "cfg", "version_key", "kind_key", "adapter_key"],
     }),
   ];
 }
@@ -266,6 +288,13 @@ export function catchUpSql(lo: number, hi: number): string[] {
     ...installationsSql(),
     ...presence,
     ...chainMaintenanceSql({ table: ACTIVITY_ALL, member: ["inst"], source: "dash_src_activity_all", link: "prev" }),
+    // what changed in that chain, counted by (day, prev): +1 for a new row, -1/+1 for a relinked one
+    `INSERT INTO ${ACTIVITY_COUNTS}
+      SELECT day, prev, sum(n) FROM (
+        SELECT day, link AS prev, 1 AS n FROM dash_chain WHERE origin = 'new'
+        UNION ALL SELECT day, old, -1 FROM dash_chain WHERE origin = 'stored' AND old IS DISTINCT FROM link
+        UNION ALL SELECT day, link, 1 FROM dash_chain WHERE origin = 'stored' AND old IS DISTINCT FROM link
+      ) GROUP BY ALL HAVING sum(n) <> 0`,
     ...sumsSql(),
     ...initsSql(),
     `UPDATE dash_state SET value = ${hi} WHERE key = 'watermark'`,
@@ -324,7 +353,7 @@ export async function catchUp(options: CatchUpOptions): Promise<number> {
  * leave to a bounded share of the table.
  */
 async function compactGrown(connection: DuckDBConnection): Promise<void> {
-  for (const { table } of SUM_SPECS) {
+  for (const { table } of COMPACTED) {
     const reader = await connection.runAndReadAll(
       `SELECT (SELECT count(*) FROM ${table}), (SELECT value FROM dash_state WHERE key = 'compacted:${table}')`,
     );

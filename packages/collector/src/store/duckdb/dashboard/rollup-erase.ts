@@ -16,8 +16,8 @@
  * none after it will be.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { compactSql, DROP_TEMP_SQL, SUM_SPECS, stageSql, sumsSql } from "./rollup-catch-up.js";
-import { ACTIVITY_ALL, PRESENCE_TABLES } from "./rollup-schema.js";
+import { COMPACTED, DROP_TEMP_SQL, stageSql, sumsSql } from "./rollup-catch-up.js";
+import { ACTIVITY_ALL, ACTIVITY_COUNTS, PRESENCE_TABLES } from "./rollup-schema.js";
 
 /** The tables that reference each kind of label. */
 const LABEL_USERS: Record<string, string> = {
@@ -27,7 +27,30 @@ const LABEL_USERS: Record<string, string> = {
   type: `SELECT key FROM ${PRESENCE_TABLES.type}`,
   auth: `SELECT key FROM ${PRESENCE_TABLES.auth}`,
   reason: `SELECT key FROM ${PRESENCE_TABLES.reason}`,
+  authkind: "SELECT kind_key FROM dash_auth",
+  version: "SELECT version_key FROM dash_inits",
+  dbkind: "SELECT kind_key FROM dash_inits",
+  adapter: "SELECT adapter_key FROM dash_inits",
 };
+
+/**
+ * Folds an append-only table's rows of the erased installation's days (and,
+ * per segment, of its segments) into one row per key: no negated row stays to
+ * show what was erased, and only those days are rewritten.
+ */
+function foldTouched(spec: { table: string; keys: readonly string[]; sums: readonly string[] }): string[] {
+  const where = `day IN (SELECT day FROM dash_gone_days)${
+    spec.keys.includes("seg") ? " AND seg IN (SELECT seg FROM dash_gone_segs)" : ""
+  }`;
+  return [
+    `CREATE OR REPLACE TEMP TABLE dash_folded AS
+      SELECT ${spec.keys.join(", ")}, ${spec.sums.map((c) => `sum(${c}) AS ${c}`).join(", ")}
+      FROM ${spec.table} WHERE ${where} GROUP BY ALL HAVING sum(${spec.sums[0]}) <> 0`,
+    `DELETE FROM ${spec.table} WHERE ${where}`,
+    `INSERT INTO ${spec.table} (${spec.keys.join(", ")}, ${spec.sums.join(", ")})
+      SELECT ${spec.keys.join(", ")}, ${spec.sums.join(", ")} FROM dash_folded ORDER BY day`,
+  ];
+}
 
 export async function eraseFromRollups<T>(options: {
   connection: DuckDBConnection;
@@ -52,8 +75,11 @@ export async function eraseFromRollups<T>(options: {
       [options.installationId],
     );
     const statements = [
+      `CREATE OR REPLACE TEMP TABLE dash_gone_days AS SELECT DISTINCT day FROM ${ACTIVITY_ALL} WHERE inst = ${id}`,
+      `CREATE OR REPLACE TEMP TABLE dash_gone_segs AS SELECT DISTINCT seg FROM dash_contexts WHERE inst = ${id}`,
       ...stageSql({ batches: `batch IN (SELECT batch FROM dash_gone)`, events: `e.batch <= ${watermark}` }),
       ...sumsSql(-1),
+      `INSERT INTO ${ACTIVITY_COUNTS} SELECT day, prev, -count(*) FROM ${ACTIVITY_ALL} WHERE inst = ${id} GROUP BY ALL`,
       ...[...Object.values(PRESENCE_TABLES), ACTIVITY_ALL].map((t) => `DELETE FROM ${t} WHERE inst = ${id}`),
       `DELETE FROM dash_inits WHERE inst = ${id}`,
       `DELETE FROM dash_contexts WHERE inst = ${id}`,
@@ -64,11 +90,8 @@ export async function eraseFromRollups<T>(options: {
       ),
       `DELETE FROM dash_configs WHERE cfg NOT IN (SELECT cfg FROM dash_inits)`,
       `DELETE FROM dash_config_items WHERE cfg NOT IN (SELECT cfg FROM dash_configs)`,
-      // the negated rows would show exactly what was erased: fold them into the sums in the same transaction
-      ...SUM_SPECS.flatMap(({ table }) => [
-        compactSql(table),
-        `INSERT OR REPLACE INTO dash_state VALUES ('compacted:${table}', (SELECT count(*) FROM ${table}))`,
-      ]),
+      // the negated rows would show exactly what was erased: fold them away in the same transaction
+      ...COMPACTED.flatMap(foldTouched),
     ];
     for (const statement of statements) await connection.run(statement);
     const result = await options.deleteEvents();
@@ -82,6 +105,9 @@ export async function eraseFromRollups<T>(options: {
     await connection.run("ROLLBACK").catch(() => {});
     throw error;
   } finally {
-    await connection.run(`${DROP_TEMP_SQL}; DROP TABLE IF EXISTS dash_gone`).catch(() => {});
+    await connection
+      .run(`${DROP_TEMP_SQL}; DROP TABLE IF EXISTS dash_gone; DROP TABLE IF EXISTS dash_gone_days;
+        DROP TABLE IF EXISTS dash_gone_segs; DROP TABLE IF EXISTS dash_folded`)
+      .catch(() => {});
   }
 }
