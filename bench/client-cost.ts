@@ -110,7 +110,11 @@ async function child(kind: string, endpoint: string) {
 async function heapChild(endpoint: string) {
   const { createTelemetry } = await import("better-auth-telemetry/client");
   const gc = (globalThis as { gc?: () => void }).gc!;
-  const heap = () => (gc(), gc(), process.memoryUsage().heapUsed);
+  const heap = () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
   const t = createTelemetry({
     enabled: true,
     endpoint,

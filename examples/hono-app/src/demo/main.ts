@@ -55,11 +55,11 @@ for (const installation of INSTALLATIONS) {
 }
 
 console.log(`collector   ${collector.url}  (DuckDB file ${join(dataDir, "collector.duckdb")})`);
-INSTALLATIONS.forEach((installation, i) =>
+for (const [i, installation] of INSTALLATIONS.entries()) {
   console.log(
     `app ${installation.name.padEnd(7)} ${apps[i]!.url}  additionalData ${JSON.stringify(installation.additionalData)}`,
-  ),
-);
+  );
+}
 console.log(`\ndashboard   ${collector.url}/\n`);
 
 let stopping = false;

@@ -150,7 +150,7 @@ function enabledClient(options: TelemetryOptions, config: ResolvedConfig, logger
       }
       return { batch, body: JSON.stringify(batch) };
     },
-    report(outcome: SendOutcome, count: number) {
+    report(outcome: SendOutcome) {
       if (config.debug || outcome.kind === "delivered") return;
       if (outcome.kind === "rejected") warnOnce(`endpoint refused a batch (HTTP ${outcome.status}); it was discarded`);
     },

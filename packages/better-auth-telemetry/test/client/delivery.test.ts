@@ -265,11 +265,13 @@ describe("never into the host", () => {
       { durationMs: Number.NaN },
     ];
     for (const type of ["init", "api_request", "error", "auth_success", "auth_failure", "nope", undefined, null]) {
-      for (const input of inputs) expect(() => t.track(type as "init", input as {})).not.toThrow();
+      for (const input of inputs) expect(() => t.track(type as "init", input as Record<string, unknown>)).not.toThrow();
     }
     await expect(t.flush({ timeoutMs: -1 as number })).resolves.toBeUndefined();
     expect(() => createTelemetry(null as unknown as TelemetryOptions)).not.toThrow();
-    expect(() => createTelemetry({ endpoint: 5 as unknown as string, additionalData: hostile as {} })).not.toThrow();
+    expect(() =>
+      createTelemetry({ endpoint: 5 as unknown as string, additionalData: hostile as Record<string, string> }),
+    ).not.toThrow();
   });
 });
 
