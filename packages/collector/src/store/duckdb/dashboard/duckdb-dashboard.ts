@@ -6,7 +6,7 @@
  * - One maintenance connection folds new batches into the rollups (catch-up)
  *   and erases installations, one task at a time.
  * - Two reader connections answer panels in parallel: a page asks six at
- *   once, and each reader takes three (see below). DuckDB's MVCC gives each
+ *   once, and each reader takes about half the work (see below). DuckDB's MVCC gives each
  *   query the rollups as last committed.
  *
  * Before answering, a read waits for a catch-up of the batches stored since
@@ -29,7 +29,15 @@ import type {
   RequestsAggregate,
 } from "../../dashboard-types.js";
 import { Serial } from "../serial.js";
-import { type Label, type Multi, type PanelContext, readLabels, readMulti } from "./dashboard-sql.js";
+import {
+  isFiltered,
+  type Label,
+  type Multi,
+  type PanelContext,
+  readLabels,
+  readMulti,
+  readNewestInit,
+} from "./dashboard-sql.js";
 import { queryAdoption } from "./query-adoption.js";
 import { queryAuth } from "./query-auth.js";
 import { queryBreakdowns } from "./query-breakdowns.js";
@@ -49,6 +57,12 @@ export interface DuckDBDashboardOptions {
   readers?: number;
   /** @default Date.now */
   now?: () => number;
+}
+
+interface Lookups {
+  labels: Map<number, Label>;
+  multi: Multi;
+  newestInit: number | null;
 }
 
 interface Reader {
@@ -73,8 +87,8 @@ export class DuckDBDashboard implements DashboardStore {
   #epoch = 0;
   /** Reads wait for a running erasure. */
   #barrier: Promise<void> = Promise.resolve();
-  /** Labels and multi-member installations, read once per rollup state (epoch). */
-  #lookups: { epoch: number; labels: Map<number, Label>; multi: Multi } | undefined;
+  /** Labels, multi-member installations and the newest init, read once per rollup state (epoch), by one reader. */
+  #lookups: { epoch: number; read: Promise<Lookups> } | undefined;
   /** False after an erasure: deleted labels' ids can be given again, so the labels are read whole. */
   #labelsValid = false;
   /** Active installations per query and rollup state: every panel of a page asks the same. */
@@ -128,8 +142,10 @@ export class DuckDBDashboard implements DashboardStore {
   }
 
   // A page asks all six at once. The three that read the population (or nothing shared) go to the
-  // first reader, which then builds dash_pop once; the three that read the big presence and sum
-  // tables go to the second: about half the work each.
+  // first reader, which then builds dash_pop once; the three that read the sum and presence tables
+  // go to the second: about half the work each, unfiltered. Filtered, the requests panel reads the
+  // per-segment request sums (the largest table by far) and costs as much as the other five: it
+  // gets the second reader to itself.
 
   dashboardInstallations(query: DashboardQuery): Promise<InstallationsAggregate> {
     return this.#read(0, async (r) => queryInstallations(await this.#context(r, query, { active: false }), query));
@@ -150,7 +166,9 @@ export class DuckDBDashboard implements DashboardStore {
   }
 
   dashboardErrors(query: DashboardQuery, options: DashboardQueryOptions = {}): Promise<ErrorsAggregate> {
-    return this.#read(1, async (r) => queryErrors(await this.#context(r, query), query, options));
+    return this.#read(isFiltered(query.filter) ? 0 : 1, async (r) =>
+      queryErrors(await this.#context(r, query), query, options),
+    );
   }
 
   dashboardRequests(query: DashboardQuery): Promise<RequestsAggregate> {
@@ -158,7 +176,7 @@ export class DuckDBDashboard implements DashboardStore {
   }
 
   dashboardAuth(query: DashboardQuery): Promise<AuthAggregate> {
-    return this.#read(1, async (r) => queryAuth(await this.#context(r, query), query));
+    return this.#read(isFiltered(query.filter) ? 0 : 1, async (r) => queryAuth(await this.#context(r, query), query));
   }
 
   /**
@@ -231,25 +249,40 @@ export class DuckDBDashboard implements DashboardStore {
     const key = `${this.#epoch}:${JSON.stringify(query)}`;
     if (reader.population === key) return;
     reader.population = undefined;
-    await buildPopulation(reader.connection, query);
+    await buildPopulation(reader.connection, query, await this.#lookupsFor(reader));
     reader.population = key;
+  }
+
+  /** The lookups of the current rollup state: the first reader to need them reads them, the other waits. */
+  #lookupsFor(reader: Reader): Promise<Lookups> {
+    const epoch = this.#epoch;
+    if (this.#lookups?.epoch === epoch) return this.#lookups.read;
+    const previous = this.#lookups?.read;
+    const read = (async () => {
+      // labels only grow between erasures: complete the previous state's
+      const known = this.#labelsValid ? (await previous?.catch(() => undefined))?.labels : undefined;
+      const labels = await readLabels(reader.connection, known);
+      const multi = await readMulti(reader.connection);
+      const newestInit = await readNewestInit(reader.connection);
+      this.#labelsValid = true;
+      this.#active.clear();
+      return { labels, multi, newestInit };
+    })();
+    this.#lookups = { epoch, read };
+    read.catch(() => {
+      if (this.#lookups?.read === read) this.#lookups = undefined;
+    });
+    return read;
   }
 
   /** What a panel query needs besides its query: the lookups, and the population's size unless it does without. */
   async #context(reader: Reader, query: DashboardQuery, options = { active: true }): Promise<PanelContext> {
     const epoch = this.#epoch;
-    if (this.#lookups?.epoch !== epoch) {
-      const labels = await readLabels(reader.connection, this.#labelsValid ? this.#lookups?.labels : undefined);
-      const multi = await readMulti(reader.connection);
-      this.#lookups = { epoch, labels, multi };
-      this.#labelsValid = true;
-      this.#active.clear();
-    }
-    const lookups = this.#lookups;
+    const lookups = await this.#lookupsFor(reader);
     let active = 0;
     if (options.active) {
       const key = `${epoch}:${JSON.stringify(query)}`;
-      active = this.#active.get(key) ?? (await countActive(reader.connection, query));
+      active = this.#active.get(key) ?? (await countActive(reader.connection, query, lookups.multi));
       if (this.#active.size > 64) this.#active.clear();
       this.#active.set(key, active);
     }

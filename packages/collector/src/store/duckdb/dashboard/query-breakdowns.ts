@@ -23,17 +23,15 @@ export async function queryBreakdowns(context: PanelContext, query: DashboardQue
   const params = new Params();
   const { a, b } = dayRange(query, params);
   const segment = segmentCondition(query.filter, params, "f.seg");
-  // An installation seen in one context (nearly all) has one dash_contexts row: count the population
-  // (query-population.ts) per (segment, version), a few thousand rows, and add them up per dimension
+  // An installation seen in one context (nearly all) carries it in the population (query-population.ts):
+  // count the population per (segment, version), a few thousand rows, and add them up per dimension
   // here; every GROUP BY costs DuckDB a few ms however small, so four in SQL cost more than this loop.
   // The few seen in several contexts are read one row per member in range, counted once per value.
   const single = await rows(
     connection,
     `SELECT m.*, s.runtime, s.framework, s.environment, r.b AS version
-     FROM (
-       SELECT c.seg, c.rv, count(*) AS n FROM dash_pop p JOIN dash_contexts c USING (inst)
-       WHERE NOT ${instIn(multi.contexts)} GROUP BY ALL
-     ) m JOIN dash_segments s USING (seg) JOIN dash_labels r ON r.id = m.rv`,
+     FROM (SELECT seg, rv, count(*) AS n FROM dash_pop WHERE seg IS NOT NULL GROUP BY ALL) m
+       JOIN dash_segments s USING (seg) JOIN dash_labels r ON r.id = m.rv`,
     new Params(),
   );
   const several =

@@ -6,18 +6,17 @@
  */
 import type { DashboardQuery, RequestsAggregate } from "../../dashboard-types.js";
 import {
-  countInstallations,
   dayMs,
   dayRange,
-  firstsSql,
   isFiltered,
   num,
   type PanelContext,
   Params,
+  presenceInstallationsSql,
   rows,
   segmentCondition,
 } from "./dashboard-sql.js";
-import { BUCKET_COLUMNS, CLASS_COLUMNS, PRESENCE_TABLES } from "./rollup-schema.js";
+import { BUCKET_COLUMNS, CLASS_COLUMNS } from "./rollup-schema.js";
 
 const CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx"];
 
@@ -30,23 +29,26 @@ export async function queryRequests(context: PanelContext, query: DashboardQuery
   const range = `day >= ${a} AND day < ${b} AND ${segment}`;
   const sums = ["requests", ...CLASS_COLUMNS, "duration_sum", ...BUCKET_COLUMNS];
 
-  const routeRows = await rows(
+  // one statement (each costs a round trip and a plan), one branch per grouping: the per-route
+  // sums, the daily status classes (padded to the same columns), installations per route. (Grouping
+  // by (day, route) once and summing those groups twice measured no faster, and 2x slower unfiltered.)
+  const pad = (n: number) => ", NULL".repeat(n);
+  const result = await rows(
     connection,
-    `SELECT key, ${sums.map((c) => `sum(${c})`).join(", ")} FROM ${table} WHERE ${range} GROUP BY key`,
+    `SELECT 0 AS part, key, NULL::DATE AS day, ${sums.map((c) => `sum(${c})`).join(", ")}
+       FROM ${table} WHERE ${range} GROUP BY key
+     UNION ALL SELECT 1, NULL, day, NULL, ${CLASS_COLUMNS.map((c) => `sum(${c})`).join(", ")}${pad(sums.length - 1 - CLASS_COLUMNS.length)}
+       FROM ${table} WHERE ${range} GROUP BY day
+     UNION ALL SELECT 2, key, NULL, installations${pad(sums.length - 1)}
+       FROM (${presenceInstallationsSql({ kind: "route", query, a, b, segment, multi: multi.segments })})`,
     params,
   );
-  const dailyRows = await rows(
-    connection,
-    `SELECT day, ${CLASS_COLUMNS.map((c) => `sum(${c})`).join(", ")} FROM ${table} WHERE ${range} GROUP BY day ORDER BY day`,
-    params,
-  );
-  const firsts = `(${firstsSql({ table: PRESENCE_TABLES.route, columns: "key, inst", a, b, segment })})`;
-  const installations = new Map(
-    (await rows(connection, countInstallations({ firsts, multi: multi.segments }), params)).map(([key, n]) => [
-      num(key),
-      num(n),
-    ]),
-  );
+  const routeRows = result.filter((row) => row[0] === 0).map((row) => [row[1], ...row.slice(3)]);
+  const dailyRows = result
+    .filter((row) => row[0] === 1)
+    .map((row) => [row[2], ...row.slice(4, 4 + CLASS_COLUMNS.length)])
+    .sort(([x], [y]) => dayMs(x) - dayMs(y));
+  const installations = new Map(result.filter((row) => row[0] === 2).map((row) => [num(row[1]), num(row[3])]));
 
   const routes = routeRows.map(([key, requests, ...rest]) => {
     const classes = rest.slice(0, CLASSES.length);

@@ -19,6 +19,8 @@ import {
   ACTIVITY_COUNTS,
   BUCKET_COLUMNS,
   CLASS_COLUMNS,
+  INITS_CURRENT,
+  PRESENCE_COUNTS,
   PRESENCE_TABLES,
   REQUEST_SUMS,
 } from "./rollup-schema.js";
@@ -161,8 +163,31 @@ function appendSums(sign: 1 | -1): string[] {
   });
 }
 
-/** Every append-only table: the sums, and the unfiltered activity counts. */
-export const COMPACTED = [...SUM_SPECS, { table: ACTIVITY_COUNTS, keys: ["day", "prev"], sums: ["n"] }];
+/** Every append-only table: the sums, and the unfiltered activity and presence counts. */
+export const COMPACTED = [
+  ...SUM_SPECS,
+  { table: ACTIVITY_COUNTS, keys: ["day", "prev"], sums: ["n"], type: "BIGINT" },
+  ...Object.values(PRESENCE_COUNTS).map((table) => ({
+    table,
+    keys: ["day", "key", "prev"],
+    sums: ["n"],
+    type: "BIGINT",
+  })),
+];
+
+/**
+ * What the chain just maintained (dash_chain) changed, counted by (day,
+ * `key`…, prev) into a counts table: +1 for a new row, -1/+1 for a relinked one.
+ */
+function chainCountsSql(table: string, keys: readonly string[]): string {
+  const k = keys.map((c) => `${c}, `).join("");
+  return `INSERT INTO ${table} (day, ${k}prev, n)
+      SELECT day, ${k}prev, sum(n) FROM (
+        SELECT day, ${k}link AS prev, 1 AS n FROM dash_chain WHERE origin = 'new'
+        UNION ALL SELECT day, ${k}old, -1 FROM dash_chain WHERE origin = 'stored' AND old IS DISTINCT FROM link
+        UNION ALL SELECT day, ${k}link, 1 FROM dash_chain WHERE origin = 'stored' AND old IS DISTINCT FROM link
+      ) GROUP BY ALL HAVING sum(n) <> 0`;
+}
 
 /**
  * Rewrites an append-only table with one row per key, in day order, without
@@ -170,9 +195,13 @@ export const COMPACTED = [...SUM_SPECS, { table: ACTIVITY_COUNTS, keys: ["day", 
  * outside a query's range.
  */
 export function compactSql(table: string): string {
-  const spec = COMPACTED.find((s) => s.table === table)!;
+  const spec: { keys: readonly string[]; sums: readonly string[]; type?: string } = COMPACTED.find(
+    (s) => s.table === table,
+  )!;
+  // sum() of a BIGINT is a HUGEINT, which DuckDB reads about 100x slower (measured: 360 ms against
+  // 2 ms for 0.7M rows): keep the column's type
   return `CREATE OR REPLACE TABLE ${table} AS
-    SELECT ${spec.keys.join(", ")}, ${spec.sums.map((c) => `sum(${c}) AS ${c}`).join(", ")}
+    SELECT ${spec.keys.join(", ")}, ${spec.sums.map((c) => `sum(${c})::${spec.type ?? "DOUBLE"} AS ${c}`).join(", ")}
     FROM ${table} GROUP BY ALL HAVING sum(${spec.sums[0]}) <> 0 ORDER BY day, ${spec.keys.slice(1).join(", ")}`;
 }
 
@@ -249,6 +278,15 @@ function initsSql(): string[] {
       link: "next",
       values: ["ts", "cfg", "version_key", "kind_key", "adapter_key"],
     }),
+    // each touched installation's latest init: its newest new day replaces the stored one unless
+    // that one is later (late data); a new init of the same day already won against it above
+    `CREATE OR REPLACE TEMP TABLE dash_cur_new AS
+      SELECT inst, max(day) AS day, arg_max(cfg, day) AS cfg, arg_max(version_key, day) AS version_key,
+        arg_max(kind_key, day) AS kind_key, arg_max(adapter_key, day) AS adapter_key
+      FROM dash_latest_inits GROUP BY inst`,
+    `DELETE FROM ${INITS_CURRENT} c USING dash_cur_new n WHERE c.inst = n.inst AND c.day <= n.day`,
+    `INSERT INTO ${INITS_CURRENT} (inst, day, cfg, version_key, kind_key, adapter_key)
+      SELECT inst, day, cfg, version_key, kind_key, adapter_key FROM dash_cur_new ANTI JOIN ${INITS_CURRENT} USING (inst)`,
   ];
 }
 
@@ -270,31 +308,28 @@ const TEMP_TABLES = [
   "dash_fresh_configs",
   "dash_new_inits",
   "dash_latest_inits",
+  "dash_cur_new",
 ];
 
 /** Every statement of one chunk, in order, ending with the new watermark. */
 export function catchUpSql(lo: number, hi: number): string[] {
-  const presence = Object.entries(PRESENCE_TABLES).flatMap(([kind, table]) =>
-    chainMaintenanceSql({
+  const presence = Object.entries(PRESENCE_TABLES).flatMap(([kind, table]) => [
+    ...chainMaintenanceSql({
       table,
       member: kind === "activity" ? ["inst", "seg", "rv"] : ["key", "inst", "seg"],
       source: `dash_src_${kind}`,
       link: "prev",
     }),
-  );
+    ...(kind === "activity" ? [] : [chainCountsSql(`${table}_counts`, ["key"])]),
+  ]);
   return [
     ...stageSql({ batches: `batch > ${lo} AND batch <= ${hi}`, events: `e.batch > ${lo} AND e.batch <= ${hi}` }),
     ...presenceSourcesSql(),
     ...installationsSql(),
     ...presence,
     ...chainMaintenanceSql({ table: ACTIVITY_ALL, member: ["inst"], source: "dash_src_activity_all", link: "prev" }),
-    // what changed in that chain, counted by (day, prev): +1 for a new row, -1/+1 for a relinked one
-    `INSERT INTO ${ACTIVITY_COUNTS}
-      SELECT day, prev, sum(n) FROM (
-        SELECT day, link AS prev, 1 AS n FROM dash_chain WHERE origin = 'new'
-        UNION ALL SELECT day, old, -1 FROM dash_chain WHERE origin = 'stored' AND old IS DISTINCT FROM link
-        UNION ALL SELECT day, link, 1 FROM dash_chain WHERE origin = 'stored' AND old IS DISTINCT FROM link
-      ) GROUP BY ALL HAVING sum(n) <> 0`,
+    // what changed in that chain, counted by (day, prev)
+    chainCountsSql(ACTIVITY_COUNTS, []),
     ...sumsSql(),
     ...initsSql(),
     `UPDATE dash_state SET value = ${hi} WHERE key = 'watermark'`,

@@ -17,7 +17,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { COMPACTED, DROP_TEMP_SQL, stageSql, sumsSql } from "./rollup-catch-up.js";
-import { ACTIVITY_ALL, ACTIVITY_COUNTS, PRESENCE_TABLES } from "./rollup-schema.js";
+import { ACTIVITY_ALL, ACTIVITY_COUNTS, INITS_CURRENT, PRESENCE_COUNTS, PRESENCE_TABLES } from "./rollup-schema.js";
 
 /** The tables that reference each kind of label. */
 const LABEL_USERS: Record<string, string> = {
@@ -80,8 +80,14 @@ export async function eraseFromRollups<T>(options: {
       ...stageSql({ batches: `batch IN (SELECT batch FROM dash_gone)`, events: `e.batch <= ${watermark}` }),
       ...sumsSql(-1),
       `INSERT INTO ${ACTIVITY_COUNTS} SELECT day, prev, -count(*) FROM ${ACTIVITY_ALL} WHERE inst = ${id} GROUP BY ALL`,
+      ...Object.entries(PRESENCE_COUNTS).map(
+        ([kind, counts]) =>
+          `INSERT INTO ${counts} SELECT day, key, prev, -count(*) FROM ${PRESENCE_TABLES[kind as keyof typeof PRESENCE_COUNTS]}
+            WHERE inst = ${id} GROUP BY ALL`,
+      ),
       ...[...Object.values(PRESENCE_TABLES), ACTIVITY_ALL].map((t) => `DELETE FROM ${t} WHERE inst = ${id}`),
       `DELETE FROM dash_inits WHERE inst = ${id}`,
+      `DELETE FROM ${INITS_CURRENT} WHERE inst = ${id}`,
       `DELETE FROM dash_contexts WHERE inst = ${id}`,
       `DELETE FROM dash_installations WHERE inst = ${id}`,
       `DELETE FROM dash_segments WHERE seg NOT IN (SELECT seg FROM dash_contexts)`,
