@@ -79,6 +79,18 @@ describe("parseConfig", () => {
     expect(() => parse(argv)).toThrow(ConfigError);
   });
 
+  it("selects the ClickHouse store by URL, from the flag or its variable, and refuses anything but HTTP(S)", () => {
+    expect(parse().clickhouseUrl).toBeUndefined();
+    const url = "https://user:pass@ch.internal:8443/telemetry";
+    expect(parse([`--clickhouse=${url}`]).clickhouseUrl).toBe(url);
+    expect(parse([], { COLLECTOR_CLICKHOUSE_URL: url }).clickhouseUrl).toBe(url);
+    expect(parse(["--clickhouse", "http://localhost:8123"], { COLLECTOR_CLICKHOUSE_URL: url }).clickhouseUrl).toBe(
+      "http://localhost:8123",
+    );
+    expect(() => parse(["--clickhouse=localhost:8123"])).toThrow(/http:\/\/ or https:\/\//);
+    expect(() => parse(["--clickhouse=not a url"])).toThrow(/must be a URL/);
+  });
+
   it("accepts the queue bound at exactly one full batch", () => {
     expect(parse(["--max-queued-events=500"]).limits.maxQueuedEvents).toBe(500);
   });

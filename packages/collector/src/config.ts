@@ -14,6 +14,8 @@ export interface CollectorConfig {
   host: string;
   port: number;
   dbPath: string;
+  /** A ClickHouse URL: store events there instead of the DuckDB file (many replicas can share it). */
+  clickhouseUrl: string | undefined;
   readToken: string | undefined;
   tls: { certPath: string; keyPath: string } | undefined;
   trustProxy: boolean | number | string;
@@ -56,6 +58,11 @@ export const SETTINGS: readonly Setting[] = [
     env: "COLLECTOR_DB",
     doc: "DuckDB file; its directory is created.",
     fallback: "./data/collector.duckdb",
+  },
+  {
+    flag: "clickhouse",
+    env: "COLLECTOR_CLICKHOUSE_URL",
+    doc: "ClickHouse URL, http(s)://user:password@host:8123/database: store events there instead of the DuckDB file, so many collector replicas can share one store. Prefer the variable: flags show in `ps`.",
   },
   {
     flag: "read-token",
@@ -117,7 +124,11 @@ export const SETTINGS: readonly Setting[] = [
     doc: "Longest graceful shutdown before exiting 1.",
     fallback: "30000",
   },
-  { flag: "duckdb-threads", env: "COLLECTOR_DUCKDB_THREADS", doc: "DuckDB worker threads (default: one per core, less one for the event loop)." },
+  {
+    flag: "duckdb-threads",
+    env: "COLLECTOR_DUCKDB_THREADS",
+    doc: "DuckDB worker threads (default: one per core, less one for the event loop).",
+  },
   {
     flag: "public",
     env: "COLLECTOR_PUBLIC",
@@ -173,6 +184,7 @@ export function parseConfig(options: {
     host: get("host")!,
     port: integer("port", get("port")!, 0, 65_535),
     dbPath: get("db") === ":memory:" ? ":memory:" : resolve(cwd, get("db")!),
+    clickhouseUrl: clickhouseUrl(get("clickhouse")),
     readToken: readToken(get("read-token"), get("read-token-file"), cwd),
     tls: cert && key ? { certPath: resolve(cwd, cert), keyPath: resolve(cwd, key) } : undefined,
     trustProxy: trustProxy(get("trust-proxy")!),
@@ -201,6 +213,20 @@ function integer(name: string, raw: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
     throw new ConfigError(`--${name} must be an integer from ${min} to ${max}`);
   return n;
+}
+
+function clickhouseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("--clickhouse must be a URL, e.g. http://localhost:8123/telemetry");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError("--clickhouse must be an http:// or https:// URL (ClickHouse's HTTP interface)");
+  }
+  return raw;
 }
 
 function oneOf(name: string, raw: string, allowed: readonly string[]): string {

@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "./http/app.js";
 import type { PublicMode } from "./http/public-mode.js";
 import type { CollectorLimits, Services } from "./http/services.js";
+import { openClickHouseStore } from "./store/clickhouse/connect.js";
 import { DuckDBEventStore } from "./store/duckdb/duckdb-store.js";
 import type { EventStore } from "./store/event-store.js";
 
@@ -15,8 +16,10 @@ export interface StartOptions {
   host?: string;
   /** 0 picks a free port. @default 8787 */
   port?: number;
-  /** DuckDB file to open, unless `store` is given. */
+  /** DuckDB file to open, unless `store` or `clickhouseUrl` is given. */
   dbPath?: string;
+  /** A ClickHouse URL to open instead of the DuckDB file, unless `store` is given (see store/clickhouse/connect.ts). */
+  clickhouseUrl?: string | undefined;
   /** A store to use instead of opening `dbPath`; the collector closes it on close(). */
   store?: EventStore;
   /** DuckDB worker threads for the store opened from `dbPath`. @default one per core, less one for the event loop */
@@ -44,11 +47,13 @@ export interface RunningCollector {
 export async function startCollector(options: StartOptions): Promise<RunningCollector> {
   const store =
     options.store ??
-    (await DuckDBEventStore.open({
-      path: options.dbPath ?? "./data/collector.duckdb",
-      threads: options.duckdbThreads,
-      dashboardLagMs: options.dashboardLagMs,
-    }));
+    (options.clickhouseUrl
+      ? await openClickHouseStore({ url: options.clickhouseUrl })
+      : await DuckDBEventStore.open({
+          path: options.dbPath ?? "./data/collector.duckdb",
+          threads: options.duckdbThreads,
+          dashboardLagMs: options.dashboardLagMs,
+        }));
   let built: Awaited<ReturnType<typeof buildApp>>;
   try {
     built = await buildApp({

@@ -34,8 +34,10 @@ async function main(argv: string[]): Promise<number> {
 
   const collector = await startCollector(config);
   const log = collector.app.log;
-  const storeName = config.dbPath === ":memory:" ? "in memory" : config.dbPath;
-  process.stdout.write(`better-auth-telemetry-collector listening on ${collector.url} (DuckDB: ${storeName})\n`);
+  const storeName = config.clickhouseUrl
+    ? `ClickHouse: ${describeClickHouse(config.clickhouseUrl)}`
+    : `DuckDB: ${config.dbPath === ":memory:" ? "in memory" : config.dbPath}`;
+  process.stdout.write(`better-auth-telemetry-collector listening on ${collector.url} (${storeName})\n`);
   const visibility = config.publicMode ? `public, groups under ${config.publicMode.k} installations hidden` : "private";
   process.stdout.write(`dashboard: ${collector.url}/ (${visibility})\n`);
   if (!config.readToken) log.info("no read token: the read API and /metrics answer loopback clients only");
@@ -70,6 +72,14 @@ async function main(argv: string[]): Promise<number> {
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
   });
+}
+
+/** The ClickHouse URL without its credentials, for the start-up line. */
+function describeClickHouse(raw: string): string {
+  const url = new URL(raw);
+  url.username = "";
+  url.password = "";
+  return url.toString();
 }
 
 main(process.argv.slice(2)).then(

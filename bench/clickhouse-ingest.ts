@@ -1,0 +1,167 @@
+/**
+ * Collector ingest throughput on the ClickHouse store (chdb, embedded in the
+ * collector's process), beside the DuckDB store: events per second
+ * acknowledged with 200, batches of 50 events, the load generator of
+ * bench/collector-ingest.ts, rounds alternating between the two stores.
+ * After each round the collector is stopped (SIGTERM: drain, commit, close)
+ * and its store opened directly: every acknowledged event must be stored.
+ *
+ * chdb runs ClickHouse inside the collector's process, so its merges and
+ * inserts share the collector's two cores here; against a ClickHouse server
+ * on other machines, the collector would spend only the client side.
+ *
+ * Run: node scripts/ensure-chdb.mjs && node --import tsx --conditions=source bench/clickhouse-ingest.ts
+ *      [--rounds 3] [--seconds 5] [--connections 64] [--no-write]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { runLoad } from "./collector-load.js";
+import { chdbClient } from "./lib/chdb.js";
+import { median, percentile, writeSection } from "./lib/report.js";
+
+const COMMAND = "node scripts/ensure-chdb.mjs && node --import tsx --conditions=source bench/clickhouse-ingest.ts";
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "5" },
+    connections: { type: "string", default: "64" },
+    "no-write": { type: "boolean", default: false },
+  },
+});
+const ROUNDS = Number(values.rounds);
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const EVENTS_PER_BATCH = 50;
+const root = new URL("..", import.meta.url).pathname;
+
+function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.once("exit", (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
+  });
+}
+
+/** CPU seconds (user + system) of the process, all its threads (chdb's included). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+}
+
+async function storedInDuckDB(path: string): Promise<number> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  const n = Number((await connection.runAndReadAll("SELECT count(*) FROM events")).getRowsJS()[0]![0]);
+  connection.closeSync();
+  instance.closeSync();
+  return n;
+}
+
+async function storedInClickHouse(path: string): Promise<number> {
+  const client = chdbClient(path);
+  const rows = await (
+    await client.query({ query: "SELECT count() AS n FROM bench.events FINAL", format: "JSONEachRow" })
+  ).json<{ n: string | number }>();
+  await client.close();
+  return Number(rows[0]!.n);
+}
+
+interface Round {
+  eventsPerSecond: number;
+  cpuMicros: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  acked: number;
+  stored: number;
+}
+
+async function round(store: "duckdb" | "clickhouse", dir: string, n: number): Promise<Round> {
+  const path = join(dir, `${store}-${n}`);
+  const args =
+    store === "duckdb"
+      ? [
+          "packages/collector/src/cli/main.ts",
+          "serve",
+          "--port=0",
+          `--db=${path}.duckdb`,
+          "--rate-limit-ip=off",
+          "--rate-limit-installation=off",
+          "--log-level=warn",
+        ]
+      : ["bench/lib/chdb-collector-server.ts", path];
+  const { child, url } = await startServer(args);
+  const before = cpuSeconds(child.pid);
+  const load = await runLoad({ url, seconds: SECONDS, connections: CONNECTIONS, eventsPerBatch: EVENTS_PER_BATCH });
+  const cpu = cpuSeconds(child.pid) - before;
+  const code = await stop(child);
+  if (code !== 0) throw new Error(`the ${store} collector exited with ${code} on SIGTERM`);
+  const stored = store === "duckdb" ? await storedInDuckDB(`${path}.duckdb`) : await storedInClickHouse(path);
+  if (stored < load.ackedEvents) throw new Error(`${store}: acknowledged ${load.ackedEvents} events, stored ${stored}`);
+  const errors = Object.entries(load.statuses)
+    .filter(([status]) => status !== "200")
+    .reduce((sum, [, count]) => sum + count, 0);
+  return {
+    eventsPerSecond: load.ackedEvents / load.seconds,
+    cpuMicros: (cpu * 1e6) / Math.max(1, load.ackedEvents),
+    p50: percentile(load.latenciesMs, 50),
+    p99: percentile(load.latenciesMs, 99),
+    errors,
+    acked: load.ackedEvents,
+    stored,
+  };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const dir = mkdtempSync(join(tmpdir(), "clickhouse-ingest-"));
+const rounds: Record<"duckdb" | "clickhouse", Round[]> = { duckdb: [], clickhouse: [] };
+try {
+  for (let n = 0; n < ROUNDS; n++) {
+    for (const store of ["duckdb", "clickhouse"] as const) {
+      const r = await round(store, dir, n);
+      rounds[store].push(r);
+      console.log(
+        `round ${n + 1}/${ROUNDS} ${store}: ${fmt(r.eventsPerSecond)} ev/s, ${r.acked} acked, ${r.stored} stored`,
+      );
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const row = (name: string, list: Round[]) =>
+  `| ${name} | ${fmt(median(list.map((r) => r.eventsPerSecond)))} | ${median(list.map((r) => r.cpuMicros)).toFixed(1)} µs | ${median(list.map((r) => r.p50)).toFixed(1)} ms | ${median(list.map((r) => r.p99)).toFixed(1)} ms | ${list.reduce((n, r) => n + r.errors, 0)} |`;
+const body = `Events per second acknowledged with 200, batches of ${EVENTS_PER_BATCH} events, ${CONNECTIONS} keep-alive connections from one load-generator process (bench/collector-load.ts), ${ROUNDS} rounds of ${SECONDS} s alternating between the stores; medians. Each round starts on an empty store; after it the collector is stopped with SIGTERM and the store opened directly: every acknowledged event was stored, in every round. The ClickHouse store runs on chdb 3.4.0 inside the collector's process (no server here), so ClickHouse's own insert and merge work is counted in the collector's CPU and shares its two cores; the machine was shared with another engineer's work.
+
+| store | events/s | CPU per event | p50 latency | p99 latency | non-200 |
+| --- | --: | --: | --: | --: | --: |
+${row("DuckDB (embedded default)", rounds.duckdb)}
+${row("ClickHouse (chdb, in process)", rounds.clickhouse)}
+
+Per round (events/s): DuckDB ${rounds.duckdb.map((r) => fmt(r.eventsPerSecond)).join(", ")}; ClickHouse ${rounds.clickhouse.map((r) => fmt(r.eventsPerSecond)).join(", ")}.`;
+console.log(`\n${body}\n`);
+if (!values["no-write"])
+  writeSection("clickhouse-ingest", "ClickHouse store: ingest throughput beside DuckDB", COMMAND, body);
