@@ -169,7 +169,7 @@ async function compare(dir: string, connections: number): Promise<string> {
 | server | events/s | CPU per event | p50 latency | p99 latency | non-200 |
 | --- | --: | --: | --: | --: | --: |
 ${row("bare node:http, JSON.parse only", bare, bareMedian)}
-${row("collector (Fastify, zod, allow-list, DuckDB group commit)", collector, collectorMedian)}
+${row("collector (Fastify, wire check, allow-list, DuckDB group commit)", collector, collectorMedian)}
 
 Ratio collector / bare: **${(collectorMedian / bareMedian).toFixed(2)}** (target ≥ 0.5). Collector: **${fmt(collectorMedian)} events/s** (target ≥ 50,000). Per round (events/s): bare ${bare.map((r) => fmt(r.eventsPerSecond)).join(", ")}; collector ${collector.map((r) => fmt(r.eventsPerSecond)).join(", ")}.`;
 }

@@ -17,17 +17,19 @@ export function dedupeGroup(batches: readonly IngestBatch[]): DedupedGroup {
   const repeated: number[] = [];
   const out: IngestBatch[] = [];
   for (const batch of batches) {
-    let removed = 0;
-    const events = batch.events.filter((event) => {
-      if (seen.has(event.id)) {
-        removed++;
-        return false;
+    // copied only from the first repeat on: most batches have none, and a copy each was garbage
+    let kept: IngestBatch["events"] | undefined;
+    const { events } = batch;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (seen.has(event.id)) kept ??= events.slice(0, i);
+      else {
+        seen.add(event.id);
+        kept?.push(event);
       }
-      seen.add(event.id);
-      return true;
-    });
-    repeated.push(removed);
-    out.push(removed === 0 ? batch : { ...batch, events });
+    }
+    repeated.push(kept ? events.length - kept.length : 0);
+    out.push(kept ? { ...batch, events: kept } : batch);
   }
   return { batches: out, repeated };
 }

@@ -4,8 +4,9 @@
  * goes as one commit, and each request is answered when its commit is done.
  * Under load the groups grow by themselves (no timer, no added latency when
  * idle), and a commit's fixed cost (fsync, statement setup) is shared by many
- * requests. Two groups may be in the store at once, so a store can prepare
- * one while it commits the other.
+ * requests. maxGroupsInFlight groups may be in the store at once, so a store
+ * can prepare one while it commits another; the collector uses one (larger
+ * groups, see DEFAULT_LIMITS in http/services.ts).
  * The bound is in events, counting those being committed: past it, 503.
  */
 import { CollectorError } from "../http/errors.js";

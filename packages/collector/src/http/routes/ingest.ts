@@ -2,15 +2,19 @@
 import { wireBatchSchema } from "@better-auth-telemetry/protocol/zod";
 import type { FastifyPluginAsync } from "fastify";
 import { type CheckedBatch, toIngestBatch } from "../../ingest/validate.js";
+import { conformsToWire } from "../../ingest/wire-check.js";
 import { acceptBatch, ingestGate } from "../ingest-flow.js";
 import { errorResponses, ingestResponse } from "../schemas.js";
 import type { Services } from "../services.js";
+import { withFastPath } from "../validator.js";
 
 export const ingestRoute: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post(
     "/v1/events",
     {
       schema: { body: wireBatchSchema, response: { 200: ingestResponse, ...errorResponses } },
+      // zod only for bodies the plain check doubts: it then names the error (see wire-check.ts)
+      validatorCompiler: withFastPath(conformsToWire),
       onRequest: ingestGate(services),
     },
     async (request) => acceptBatch(services, toIngestBatch(request.body as CheckedBatch)),

@@ -37,6 +37,13 @@ describe("DuckDBEventStore", () => {
     const partly = { ...batch, events: [...batch.events.slice(0, 2), ...ingestBatch({ events: 1 }).events] };
     expect(await store.insert([partly])).toEqual([{ accepted: 1, duplicates: 2 }]);
     expect((await store.overview({})).events.api_request).toBe(5 * 3);
+    // in one group: a batch stored before, a new one, and the first again
+    const fresh = ingestBatch({ events: 3 });
+    expect(await store.insert([batch, fresh, partly])).toEqual([
+      { accepted: 0, duplicates: 4 },
+      { accepted: 3, duplicates: 0 },
+      { accepted: 0, duplicates: 3 },
+    ]);
   });
 
   it("commits overlapping inserts in call order, each seeing the ones before it", async () => {

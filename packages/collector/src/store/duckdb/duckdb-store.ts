@@ -80,22 +80,18 @@ export class DuckDBEventStore implements EventStore {
     // second DuckDB worker mostly added thread hand-offs to each commit (12-20% more CPU per event)
     const config = { threads: String(options.threads ?? Math.max(1, availableParallelism() - 1)) };
     const instance = await DuckDBInstance.create(options.path, config);
-    // the commit pipeline's files (see group-writer.ts): next to the database, or in a private temp directory
+    // the commit groups' files (see group-writer.ts): next to the database, or in a private temp directory
     const tempDir = options.path === ":memory:" ? mkdtempSync(join(tmpdir(), "collector-stage-")) : undefined;
     const stagePrefix = tempDir ? join(tempDir, "") : `${options.path}.stage-`;
     try {
-      // the committer also runs migrations and erasures; the stager fills the commit pipeline's slots
-      const [committer, stager, reader] = [
-        await instance.connect(),
-        await instance.connect(),
-        await instance.connect(),
-      ];
+      // the committer also runs migrations and erasures
+      const [committer, reader] = [await instance.connect(), await instance.connect()];
       await migrate(committer);
       return new DuckDBEventStore({
         instance,
-        connections: [committer, stager, reader],
+        connections: [committer, reader],
         reader,
-        groups: await GroupWriter.create({ stager, committer, stagePrefix }),
+        groups: GroupWriter.create({ committer, stagePrefix }),
         tempDir,
         dashboard: await DuckDBDashboard.open({ instance, lagMs: options.dashboardLagMs }),
         idSecret: await loadSecret(committer, () => new Uint8Array(randomBytes(32))),

@@ -18,9 +18,10 @@
  *
  * Why no primary key: in DuckDB 1.5 a key turns every insert into a MERGE that
  * scans the whole id column and keeps an in-memory ART index growing with the
- * table (measured: 85 ms per 1000 events at 1M rows). Dedupe is a semi-join on
- * (id, ts) instead: a retried event carries the same ts, and zone maps on ts
- * confine the join to the row groups of that time. One process owns the file
+ * table (measured: 85 ms per 1000 events at 1M rows). Dedupe is an anti-join
+ * on (id, ts) instead: a retried event carries the same ts, and the group's id
+ * and ts ranges let zone maps confine the join to the newest row groups (see
+ * group-writer.ts). One process owns the file
  * (DuckDB locks it) and all writes are serialized, so no concurrent insert can
  * slip between the check and the insert.
  */
@@ -28,7 +29,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 
 export const SCHEMA_VERSION = 1;
 
-/** The columns of `events`, also used for the commit pipeline's stages (see group-writer.ts). */
+/** The columns of `events`. */
 export const EVENT_COLUMNS = `id UUID NOT NULL,
     batch BIGINT NOT NULL,
     type VARCHAR NOT NULL,
