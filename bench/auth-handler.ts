@@ -17,7 +17,8 @@
  * its median batch. Throughput is counted per second of the process's CPU time
  * (user + system), which other tenants of a shared machine disturb less than
  * wall-clock time; both are reported. The headline is the median over rounds
- * of on / plain within the same round. Target: ≥ 0.97.
+ * of on / plain within the same round. Target: on / off ≥ 0.97 (the issue), and
+ * on / plain, the stricter comparison, held to the same bar.
  *
  *   npx tsx --conditions=source bench/auth-handler.ts [--rounds 20] [--paths /ok,/get-session]
  */
@@ -224,13 +225,13 @@ async function main() {
       const onOff = series("on").map((v, i) => v / series("off")[i]!);
       const label = clock === "cpu" ? "per CPU second" : "per wall-clock second";
       rows.push(
-        `| \`GET ${path}\` | ${label} | ${fmt(median(series("plain")))} | ${fmt(median(series("off")))} | ${fmt(median(series("on")))} | **${ratio(median(onPlain))}** | ${ratio(percentile(onPlain, 25))} – ${ratio(percentile(onPlain, 75))} | ${ratio(median(onOff))} | ${ratio(median(series("on")) / median(series("plain")))} |`,
+        `| \`GET ${path}\` | ${label} | ${fmt(median(series("plain")))} | ${fmt(median(series("off")))} | ${fmt(median(series("on")))} | **${ratio(median(onPlain))}** | ${ratio(percentile(onPlain, 25))} – ${ratio(percentile(onPlain, 75))} | **${ratio(median(onOff))}** | ${ratio(median(series("on")) / median(series("plain")))} |`,
       );
       summary.push(`${path} ${clock}: on/plain ${ratio(median(onPlain))}, on/off ${ratio(median(onOff))}`);
     }
   }
   const body = `
-Requests per second through \`auth.handler\`, sequential, NODE_ENV=production. ${ROUNDS} rounds; in each, every variant runs in its own process (one auth instance per process, as in an app), one after another in a fresh random order; a process warms up with ${WARMUP_REQUESTS.toLocaleString("en-US")} requests, then times ${BATCHES} batches of ${REQUESTS}, and its result is its median batch. *plain* is Better Auth's own \`betterAuth\`; *off* is this package's wrapper with \`enabled: false\` (it then adds nothing to the instance); *on* is the wrapper with telemetry on, delivering to a loopback sink (${sink.batches()} batches received). Ratios are taken within a round; the table gives their median and interquartile range over the rounds. Target: on / plain ≥ 0.97.
+Requests per second through \`auth.handler\`, sequential, NODE_ENV=production. ${ROUNDS} rounds; in each, every variant runs in its own process (one auth instance per process, as in an app), one after another in a fresh random order; a process warms up with ${WARMUP_REQUESTS.toLocaleString("en-US")} requests, then times ${BATCHES} batches of ${REQUESTS}, and its result is its median batch. *plain* is Better Auth's own \`betterAuth\`; *off* is this package's wrapper with \`enabled: false\` (it then adds nothing to the instance); *on* is the wrapper with telemetry on, delivering to a loopback sink (${sink.batches()} batches received). Ratios are taken within a round; the table gives their median and interquartile range over the rounds. Target (issue 3): on / off ≥ 0.97; we hold on / plain, the stricter comparison against Better Auth without this package at all, to the same bar.
 
 | endpoint | throughput | plain | off | on | on / plain (median of rounds) | on / plain, p25 – p75 | on / off (median of rounds) | on / plain, of the medians |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
