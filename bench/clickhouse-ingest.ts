@@ -15,7 +15,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -23,6 +23,12 @@ import { runLoad } from "./collector-load.js";
 import { chdbClient } from "./lib/chdb.js";
 import { median, percentile, writeSection } from "./lib/report.js";
 
+/** Load average (1/5/15 min): other work on the machine shows here. */
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
+const loadBefore = loadAverage();
 const COMMAND = "node scripts/ensure-chdb.mjs && node --import tsx --conditions=source bench/clickhouse-ingest.ts";
 const { values } = parseArgs({
   options: {
@@ -154,7 +160,7 @@ try {
 
 const row = (name: string, list: Round[]) =>
   `| ${name} | ${fmt(median(list.map((r) => r.eventsPerSecond)))} | ${median(list.map((r) => r.cpuMicros)).toFixed(1)} µs | ${median(list.map((r) => r.p50)).toFixed(1)} ms | ${median(list.map((r) => r.p99)).toFixed(1)} ms | ${list.reduce((n, r) => n + r.errors, 0)} |`;
-const body = `Events per second acknowledged with 200, batches of ${EVENTS_PER_BATCH} events, ${CONNECTIONS} keep-alive connections from one load-generator process (bench/collector-load.ts), ${ROUNDS} rounds of ${SECONDS} s alternating between the stores; medians. Each round starts on an empty store; after it the collector is stopped with SIGTERM and the store opened directly: every acknowledged event was stored, in every round. The ClickHouse store runs on chdb 3.4.0 inside the collector's process (no server here), so ClickHouse's own insert and merge work is counted in the collector's CPU and shares its two cores; the machine was shared with another engineer's work.
+const body = `Events per second acknowledged with 200, batches of ${EVENTS_PER_BATCH} events, ${CONNECTIONS} keep-alive connections from one load-generator process (bench/collector-load.ts), ${ROUNDS} rounds of ${SECONDS} s alternating between the stores; medians. Each round starts on an empty store; after it the collector is stopped with SIGTERM and the store opened directly: every acknowledged event was stored, in every round. The ClickHouse store runs on chdb 3.4.0 inside the collector's process (no server here), so ClickHouse's own insert and merge work is counted in the collector's CPU and shares its two cores. Load average before: ${loadBefore}; after: ${loadAverage()}.
 
 | store | events/s | CPU per event | p50 latency | p99 latency | non-200 |
 | --- | --: | --: | --: | --: | --: |
