@@ -16,7 +16,6 @@ import type {
   InstallationsAggregate,
   RequestsAggregate,
 } from "../dashboard-types.js";
-import { Serial } from "../duckdb/serial.js";
 import type {
   EventStore,
   IngestBatch,
@@ -26,6 +25,7 @@ import type {
   StoredEvent,
   TimeRange,
 } from "../event-store.js";
+import { Serial } from "../serial.js";
 import type { PanelContext } from "./dashboard/panel-sql.js";
 import { queryAdoption } from "./dashboard/query-adoption.js";
 import { queryAuth } from "./dashboard/query-auth.js";

@@ -27,11 +27,11 @@ import type {
   StoredEvent,
   TimeRange,
 } from "../event-store.js";
+import { Serial } from "../serial.js";
 import { DuckDBDashboard } from "./dashboard/duckdb-dashboard.js";
 import { GroupWriter } from "./group-writer.js";
 import { eraseInstallation, queryOverview, queryRecent } from "./queries.js";
 import { loadSecret, migrate, nextBatchNumber } from "./schema.js";
-import { Serial } from "./serial.js";
 
 export interface DuckDBStoreOptions {
   /** The database file; its directory is created if missing. `:memory:` for a throwaway store. */

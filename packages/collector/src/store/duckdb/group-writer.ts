@@ -22,8 +22,8 @@
 import { closeSync, ftruncateSync, openSync, rmSync, writeSync, writevSync } from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { IngestBatch, InsertResult } from "../event-store.js";
+import { Serial } from "../serial.js";
 import { BATCH_SHAPE, EVENT_SHAPE, encodeBatches, encodeEvents } from "./encode.js";
-import { Serial } from "./serial.js";
 
 interface Slot {
   eventsFile: string;

@@ -10,7 +10,7 @@
  * added there is read here without touching this file.
  */
 import type { DashboardQuery } from "../../dashboard-types.js";
-import { FEATURE_FIELDS } from "../../duckdb/dashboard/vocabulary.js";
+import { FEATURE_FIELDS } from "../../dashboard-vocabulary.js";
 import { jsonText, msParam } from "../sql.js";
 import type { PanelContext, Scope } from "./panel-sql.js";
 

@@ -4,7 +4,7 @@
  * item. Only the protocol's vocabularies count, as in the DuckDB store.
  */
 import type { AdoptionAggregate, DashboardQuery } from "../../dashboard-types.js";
-import { VOCABULARIES } from "../../duckdb/dashboard/vocabulary.js";
+import { VOCABULARIES } from "../../dashboard-vocabulary.js";
 import { num } from "../sql.js";
 import { configsSql } from "./config-sql.js";
 import { countActive, type PanelContext, scope, selectScoped } from "./panel-sql.js";

@@ -7,7 +7,7 @@
  * is reported as `name=value` (`cookieCacheStrategy=jwt`). Numbers (lengths,
  * ages, counts) are not adoption and are left out.
  */
-import { FEATURE_FIELDS } from "./vocabulary.js";
+import { FEATURE_FIELDS, VOCABULARIES } from "../../dashboard-vocabulary.js";
 
 const FEATURES = FEATURE_FIELDS;
 
@@ -36,4 +36,20 @@ export function configColumnsSql(): string {
         list_sort(list_filter([${features.join(", ")}], f -> f IS NOT NULL)) AS features
       FROM (SELECT props, json_extract_string(props, [${paths.map((p) => `'${p}'`).join(", ")}]) AS x FROM dash_init_props)
     )`;
+}
+
+/**
+ * When a configuration is interned (dash_configs), its three lists are also
+ * stored as rows of dash_config_items (cfg, list, item), so adoption is one
+ * join of the population's configurations with their items and a GROUP BY on
+ * two integers (measured under load: 8-80 ms, against 110-330 ms for unnesting
+ * the lists and 220-420 ms for testing bit masks).
+ */
+/** SQL: the item rows (cfg, list, item) of the configurations in `configs` (a relation with cfg and the lists). */
+export function itemsSql(configs: string): string {
+  return VOCABULARIES.map(
+    ({ column, values }, list) =>
+      `SELECT cfg, ${list}::UTINYINT AS list, (list_position([${values.map((v) => `'${v}'`).join(", ")}], v) - 1)::USMALLINT AS item
+       FROM ${configs}, unnest(${column}) AS t(v) WHERE list_position([${values.map((v) => `'${v}'`).join(", ")}], v) IS NOT NULL`,
+  ).join("\n UNION ALL ");
 }

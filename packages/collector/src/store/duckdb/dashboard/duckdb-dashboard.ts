@@ -28,7 +28,7 @@ import type {
   InstallationsAggregate,
   RequestsAggregate,
 } from "../../dashboard-types.js";
-import { Serial } from "../serial.js";
+import { Serial } from "../../serial.js";
 import {
   isFiltered,
   type Label,

@@ -8,8 +8,8 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { AdoptionAggregate } from "../../dashboard-types.js";
+import { VOCABULARIES } from "../../dashboard-vocabulary.js";
 import { num, Params, rows } from "./dashboard-sql.js";
-import { VOCABULARIES } from "./vocabulary.js";
 
 export async function queryAdoption(connection: DuckDBConnection): Promise<AdoptionAggregate> {
   const result = await rows(

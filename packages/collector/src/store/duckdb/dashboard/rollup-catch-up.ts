@@ -13,7 +13,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { chainMaintenanceSql } from "./chain-sql.js";
-import { configColumnsSql } from "./config-sql.js";
+import { configColumnsSql, itemsSql } from "./config-sql.js";
 import {
   ACTIVITY_ALL,
   ACTIVITY_COUNTS,
@@ -24,7 +24,6 @@ import {
   PRESENCE_TABLES,
   REQUEST_SUMS,
 } from "./rollup-schema.js";
-import { itemsSql } from "./vocabulary.js";
 
 const SEGMENT_MATCH = `s.runtime = n.runtime AND s.framework IS NOT DISTINCT FROM n.framework
   AND s.environment = n.environment AND s.data IS NOT DISTINCT FROM n.data`;

@@ -36,7 +36,7 @@
 
 import { LATENCY_BUCKETS_MS } from "@better-auth-telemetry/protocol";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { vocabularyFingerprint } from "./vocabulary.js";
+import { vocabularyFingerprint } from "../../dashboard-vocabulary.js";
 
 /** Bump to rebuild every rollup from the raw events on the next open. */
 export const ROLLUP_VERSION = 2;

@@ -1,15 +1,13 @@
 /**
- * Plugins, social providers and features as small integers. When a
- * configuration is interned (dash_configs), its three lists are also stored
- * as rows of dash_config_items (cfg, list, item), so adoption is one join of
- * the population's configurations with their items and a GROUP BY on two
- * integers (measured under load: 8-80 ms, against 110-330 ms for unnesting
- * the lists and 220-420 ms for testing bit masks).
+ * What the adoption panel can name: plugins, social providers and features,
+ * from the protocol's closed vocabularies, so every store reports the same
+ * values in the same order and no value outside them can reach a
+ * configuration.
  *
- * The vocabularies are the protocol's closed ones, so no value outside them
- * can reach a configuration. Item numbers follow their order, which can change
- * between versions: the rollups store a fingerprint of these lists and are
- * rebuilt when it changes (rollup-schema.ts).
+ * The DuckDB store numbers the items by their position here (dash_config_items,
+ * see duckdb/dashboard/config-sql.ts). Positions can change between versions,
+ * so its rollups store a fingerprint of these lists and are rebuilt when it
+ * changes (duckdb/dashboard/rollup-schema.ts).
  */
 import { createHash } from "node:crypto";
 import { EVENT_PROPS, type Field, KNOWN_PLUGINS, SOCIAL_PROVIDERS } from "@better-auth-telemetry/protocol";
@@ -40,13 +38,4 @@ export function vocabularyFingerprint(): number {
     .update(JSON.stringify(VOCABULARIES.map((v) => v.values)))
     .digest();
   return digest.readUIntBE(0, 6);
-}
-
-/** SQL: the item rows (cfg, list, item) of the configurations in `configs` (a relation with cfg and the lists). */
-export function itemsSql(configs: string): string {
-  return VOCABULARIES.map(
-    ({ column, values }, list) =>
-      `SELECT cfg, ${list}::UTINYINT AS list, (list_position([${values.map((v) => `'${v}'`).join(", ")}], v) - 1)::USMALLINT AS item
-       FROM ${configs}, unnest(${column}) AS t(v) WHERE list_position([${values.map((v) => `'${v}'`).join(", ")}], v) IS NOT NULL`,
-  ).join("\n UNION ALL ");
 }
