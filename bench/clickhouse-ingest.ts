@@ -13,21 +13,21 @@
  * Run: node scripts/ensure-chdb.mjs && node --import tsx --conditions=source bench/clickhouse-ingest.ts
  *      [--rounds 3] [--seconds 5] [--connections 64] [--no-write]
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { runLoad } from "./collector-load.js";
 import { chdbClient } from "./lib/chdb.js";
-import { median, percentile, writeSection } from "./lib/report.js";
+import { loadAverage, median, writeSection } from "./lib/report.js";
+import {
+  collectorArgs,
+  measureRound,
+  type Round,
+  startServer,
+  stopServer,
+  storedInDuckDB,
+} from "./lib/server-process.js";
 
-/** Load average (1/5/15 min): other work on the machine shows here. */
-const loadAverage = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" / ");
 const loadBefore = loadAverage();
 const COMMAND = "node scripts/ensure-chdb.mjs && node --import tsx --conditions=source bench/clickhouse-ingest.ts";
 const { values } = parseArgs({
@@ -42,50 +42,6 @@ const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const EVENTS_PER_BATCH = 50;
-const root = new URL("..", import.meta.url).pathname;
-
-function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
-  });
-}
-
-/** CPU seconds (user + system) of the process, all its threads (chdb's included). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once("exit", (code) => resolve(code));
-    child.kill("SIGTERM");
-  });
-}
-
-async function storedInDuckDB(path: string): Promise<number> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  const n = Number((await connection.runAndReadAll("SELECT count(*) FROM events")).getRowsJS()[0]![0]);
-  connection.closeSync();
-  instance.closeSync();
-  return n;
-}
-
 async function storedInClickHouse(path: string): Promise<number> {
   const client = chdbClient(path);
   const rows = await (
@@ -95,55 +51,26 @@ async function storedInClickHouse(path: string): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-interface Round {
-  eventsPerSecond: number;
-  cpuMicros: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  acked: number;
-  stored: number;
-}
-
-async function round(store: "duckdb" | "clickhouse", dir: string, n: number): Promise<Round> {
+/** Every acknowledged event must be in the store once the collector has exited, or the run fails. */
+async function round(store: "duckdb" | "clickhouse", dir: string, n: number): Promise<Round & { stored: number }> {
   const path = join(dir, `${store}-${n}`);
-  const args =
-    store === "duckdb"
-      ? [
-          "packages/collector/src/cli/main.ts",
-          "serve",
-          "--port=0",
-          `--db=${path}.duckdb`,
-          "--rate-limit-ip=off",
-          "--rate-limit-installation=off",
-          "--log-level=warn",
-        ]
-      : ["bench/lib/chdb-collector-server.ts", path];
+  const args = store === "duckdb" ? collectorArgs(`${path}.duckdb`) : ["bench/lib/chdb-collector-server.ts", path];
   const { child, url } = await startServer(args);
-  const before = cpuSeconds(child.pid);
-  const load = await runLoad({ url, seconds: SECONDS, connections: CONNECTIONS, eventsPerBatch: EVENTS_PER_BATCH });
-  const cpu = cpuSeconds(child.pid) - before;
-  const code = await stop(child);
+  const result = await measureRound(child, url, {
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    eventsPerBatch: EVENTS_PER_BATCH,
+  });
+  const code = await stopServer(child);
   if (code !== 0) throw new Error(`the ${store} collector exited with ${code} on SIGTERM`);
   const stored = store === "duckdb" ? await storedInDuckDB(`${path}.duckdb`) : await storedInClickHouse(path);
-  if (stored < load.ackedEvents) throw new Error(`${store}: acknowledged ${load.ackedEvents} events, stored ${stored}`);
-  const errors = Object.entries(load.statuses)
-    .filter(([status]) => status !== "200")
-    .reduce((sum, [, count]) => sum + count, 0);
-  return {
-    eventsPerSecond: load.ackedEvents / load.seconds,
-    cpuMicros: (cpu * 1e6) / Math.max(1, load.ackedEvents),
-    p50: percentile(load.latenciesMs, 50),
-    p99: percentile(load.latenciesMs, 99),
-    errors,
-    acked: load.ackedEvents,
-    stored,
-  };
+  if (stored < result.acked) throw new Error(`${store}: acknowledged ${result.acked} events, stored ${stored}`);
+  return { ...result, stored };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const dir = mkdtempSync(join(tmpdir(), "clickhouse-ingest-"));
-const rounds: Record<"duckdb" | "clickhouse", Round[]> = { duckdb: [], clickhouse: [] };
+const rounds: Record<"duckdb" | "clickhouse", (Round & { stored: number })[]> = { duckdb: [], clickhouse: [] };
 try {
   for (let n = 0; n < ROUNDS; n++) {
     for (const store of ["duckdb", "clickhouse"] as const) {

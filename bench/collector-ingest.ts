@@ -17,14 +17,19 @@
  * must be in it, or the run fails. The collector runs with its rate limits off
  * (the generator is one IP) and otherwise with its defaults.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { runLoad } from "./collector-load.js";
-import { median, percentile, writeSection } from "./lib/report.js";
+import { median, writeSection } from "./lib/report.js";
+import {
+  collectorArgs,
+  measureRound,
+  type Round,
+  startServer,
+  stopServer,
+  storedInDuckDB,
+} from "./lib/server-process.js";
 
 const COMMAND = "node --import tsx --conditions=source bench/collector-ingest.ts";
 const { values } = parseArgs({
@@ -39,110 +44,31 @@ const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const CONNECTION_COUNTS = values.connections.split(",").map(Number);
 const EVENTS_PER_BATCH = 50;
-const root = new URL("..", import.meta.url).pathname;
-
-function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
-  });
-}
-
-/** CPU seconds (user + system) the process has used so far; NaN where /proc is missing. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Runs the load against a server and measures the server's CPU time while it lasts. */
-async function measure(child: ChildProcess, url: string, connections: number) {
-  const before = cpuSeconds(child.pid);
-  const load = await runLoad({ url, seconds: SECONDS, connections, eventsPerBatch: EVENTS_PER_BATCH });
-  const cpu = cpuSeconds(child.pid) - before;
-  return { load, cpuMicrosPerEvent: (cpu * 1e6) / Math.max(1, load.ackedEvents) };
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once("exit", (code) => resolve(code));
-    child.kill("SIGTERM");
-  });
-}
-
-async function storedEvents(dbPath: string): Promise<number> {
-  const instance = await DuckDBInstance.create(dbPath);
-  const connection = await instance.connect();
-  const reader = await connection.runAndReadAll("SELECT count(*) FROM events");
-  const n = Number(reader.getRowsJS()[0]![0]);
-  connection.closeSync();
-  instance.closeSync();
-  return n;
-}
-
-interface Round {
-  eventsPerSecond: number;
-  /** The server process's CPU time per acknowledged event, in µs: less sensitive to a busy machine than throughput. */
-  cpuMicros: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
 async function bareRound(connections: number): Promise<Round> {
   const { child, url } = await startServer(["bench/collector-bare-server.ts"]);
-  const { load, cpuMicrosPerEvent } = await measure(child, url, connections);
-  await stop(child);
-  return summarize(load, cpuMicrosPerEvent);
+  const round = await measureRound(child, url, { seconds: SECONDS, connections, eventsPerBatch: EVENTS_PER_BATCH });
+  await stopServer(child);
+  return round;
 }
 
+/** Every acknowledged event must be in the file once the collector has exited, or the run fails. */
 async function collectorRound(options: {
   dir: string;
   round: number;
   connections: number;
-}): Promise<Round & { stored: number; acked: number }> {
+}): Promise<Round & { stored: number }> {
   const db = join(options.dir, `round-${options.connections}-${options.round}.duckdb`);
-  const { child, url } = await startServer([
-    "packages/collector/src/cli/main.ts",
-    "serve",
-    "--port=0",
-    `--db=${db}`,
-    "--rate-limit-ip=off",
-    "--rate-limit-installation=off",
-    "--log-level=warn",
-  ]);
-  const { load, cpuMicrosPerEvent } = await measure(child, url, options.connections);
-  const code = await stop(child);
+  const { child, url } = await startServer(collectorArgs(db));
+  const round = await measureRound(child, url, {
+    seconds: SECONDS,
+    connections: options.connections,
+    eventsPerBatch: EVENTS_PER_BATCH,
+  });
+  const code = await stopServer(child);
   if (code !== 0) throw new Error(`the collector exited with ${code} on SIGTERM`);
-  const stored = await storedEvents(db);
-  if (stored < load.ackedEvents)
-    throw new Error(`acknowledged ${load.ackedEvents} events but only ${stored} are stored`);
-  return { ...summarize(load, cpuMicrosPerEvent), stored, acked: load.ackedEvents };
-}
-
-function summarize(load: Awaited<ReturnType<typeof runLoad>>, cpuMicros: number): Round {
-  const errors = Object.entries(load.statuses)
-    .filter(([status]) => status !== "200")
-    .reduce((n, [, count]) => n + count, 0);
-  return {
-    eventsPerSecond: load.ackedEvents / load.seconds,
-    cpuMicros,
-    p50: percentile(load.latenciesMs, 50),
-    p99: percentile(load.latenciesMs, 99),
-    errors,
-  };
+  const stored = await storedInDuckDB(db);
+  if (stored < round.acked) throw new Error(`acknowledged ${round.acked} events but only ${stored} are stored`);
+  return { ...round, stored };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -152,7 +78,7 @@ const row = (name: string, rounds: Round[], throughput: number) =>
 /** Alternating rounds of both servers at one connection count; the markdown for it. */
 async function compare(dir: string, connections: number): Promise<string> {
   const bare: Round[] = [];
-  const collector: (Round & { stored: number; acked: number })[] = [];
+  const collector: (Round & { stored: number })[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     bare.push(await bareRound(connections));
     collector.push(await collectorRound({ dir, round, connections }));

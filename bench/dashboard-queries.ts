@@ -14,7 +14,7 @@
  *      [--runs 20] [--db PATH (reuse or keep the store)] [--no-write]
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import os, { tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -23,7 +23,7 @@ import { StatsService } from "../packages/collector/src/stats/stats-service.js";
 import type { DashboardFilter } from "../packages/collector/src/store/dashboard-types.js";
 import { DuckDBEventStore } from "../packages/collector/src/store/duckdb/duckdb-store.js";
 import type { IngestBatch } from "../packages/collector/src/store/event-store.js";
-import { median, percentile, writeSection } from "./lib/report.js";
+import { loadAverage, median, percentile, writeSection } from "./lib/report.js";
 import { writeSyntheticEvents } from "./lib/synthetic-events.js";
 
 const COMMAND = "node --import tsx --conditions=source bench/dashboard-queries.ts";
@@ -47,12 +47,7 @@ const PANELS = ["installations", "breakdowns", "adoption", "errors", "requests",
 const TARGET_MS = 100;
 
 const ms = (n: number) => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
-const load = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" / ");
-const loadBefore = load();
+const loadBefore = loadAverage();
 
 // ---- 1. the store
 const dir = values.db ? undefined : mkdtempSync(join(tmpdir(), "dashboard-bench-"));
@@ -251,7 +246,7 @@ sizes.sort(([, x], [, y]) => y - x);
 connection.closeSync();
 instance.closeSync();
 if (dir) rmSync(dir, { recursive: true, force: true });
-const loadAfter = load();
+const loadAfter = loadAverage();
 
 // ---- 5. report
 const defaultView = timings[0]!;
