@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { chromium } from "playwright-core";
 import { startCollector } from "../packages/collector/src/server.js";
 import { DuckDBEventStore } from "../packages/collector/src/store/duckdb/duckdb-store.js";
+import { launchChromium } from "../packages/collector/test/support/chromium.js";
 import { writeSyntheticEvents } from "./lib/synthetic-events.js";
 
 const { values } = parseArgs({ options: { out: { type: "string", default: "docs/dashboard.png" } } });
@@ -37,18 +37,7 @@ try {
   instance.closeSync();
 
   const collector = await startCollector({ dbPath: path, port: 0, logLevel: "warn" });
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const from = new Date(START + (DAYS - 30) * DAY).toISOString().slice(0, 10);

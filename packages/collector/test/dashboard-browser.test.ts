@@ -9,14 +9,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCount, formatMs, formatShare } from "../src/dashboard/format.js";
+import { launchChromium } from "./support/chromium.js";
 import { startTestCollector, type TestCollector } from "./support/collector.js";
 import { date, seedFixture } from "./support/dashboard-fixture.js";
 import { request } from "./support/http.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const FORMAT: Record<string, (n: number | null) => string> = { count: formatCount, share: formatShare, ms: formatMs };
 
 let collector: TestCollector;
@@ -27,18 +27,7 @@ const problems: string[] = [];
 beforeAll(async () => {
   collector = await startTestCollector();
   await seedFixture(collector.url);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // a CSP violation, a failed asset or a script error shows up here
   page.on("console", (m) => {

@@ -15,7 +15,7 @@ export const trackBodySchema = z.object({
 });
 
 /** A time bound: Unix milliseconds or an ISO 8601 date/time. */
-const instant = z
+export const instant = z
   .string()
   .max(64)
   .transform((value, ctx) => {

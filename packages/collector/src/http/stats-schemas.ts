@@ -10,6 +10,7 @@
 import { ADDITIONAL_DATA, ENVIRONMENTS, FRAMEWORKS, RUNTIMES } from "@better-auth-telemetry/protocol";
 import { z } from "zod";
 import type { DashboardFilter } from "../store/dashboard-types.js";
+import { instant } from "./schemas.js";
 
 export const MAX_DATA_FILTERS = 4;
 export const MAX_LIMIT = 500;
@@ -19,19 +20,6 @@ const DATA_VALUE = ADDITIONAL_DATA.value.pattern;
 
 /** A form's empty field is an absent one. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
-
-/** A time bound: Unix milliseconds or an ISO 8601 date/time. */
-const instant = z
-  .string()
-  .max(64)
-  .transform((value, ctx) => {
-    const ms = /^\d{1,16}$/.test(value) ? Number(value) : Date.parse(value);
-    if (Number.isNaN(ms)) {
-      ctx.addIssue({ code: "custom", message: "expected Unix milliseconds or an ISO 8601 date" });
-      return z.NEVER;
-    }
-    return ms;
-  });
 
 /** `region:eu-west-1`: the key must match the protocol's DATA_KEY, the value DATA_VALUE. */
 const dataCondition = z

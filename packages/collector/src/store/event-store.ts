@@ -32,6 +32,19 @@ export interface IngestEnvelope {
   additionalData: Record<string, string | number | boolean> | null;
 }
 
+/**
+ * The props that both stores keep in columns of their own beside the JSON
+ * text (the count, api_request's route, method, status and latency
+ * histogram), as the protocol's declaration types them.
+ */
+export interface TypedProps {
+  count?: number;
+  route?: string;
+  method?: string;
+  status?: number;
+  duration?: { sumMs?: number; maxMs?: number; buckets?: number[] };
+}
+
 /** A validated, sanitized batch on its way to storage. */
 export interface IngestBatch {
   envelope: IngestEnvelope;

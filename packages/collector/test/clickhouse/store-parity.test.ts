@@ -12,10 +12,11 @@ import type { ClickHouseEventStore } from "../../src/store/clickhouse/clickhouse
 import type { DashboardStore } from "../../src/store/dashboard-types.js";
 import { DuckDBEventStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { IngestBatch, StoredEvent } from "../../src/store/event-store.js";
+import { prng } from "../support/prng.js";
 import { tempDir } from "../support/temp.js";
 import { chdbSession } from "./support/chdb.js";
 import { normalize } from "./support/compare.js";
-import { batchesOf, D0, DAY, fleet, prng, QUERIES } from "./support/random-fleet.js";
+import { batchesOf, D0, DAY, fleet, QUERIES } from "./support/random-fleet.js";
 
 const session = chdbSession();
 const dir = tempDir();

@@ -4,15 +4,7 @@
  * here; the insert reads them into String columns as their JSON text
  * (input_format_json_read_objects_as_strings), so nothing is stringified twice.
  */
-import type { IngestBatch } from "../event-store.js";
-
-interface Typed {
-  count?: number;
-  route?: string;
-  method?: string;
-  status?: number;
-  duration?: { sumMs?: number; maxMs?: number; buckets?: number[] };
-}
+import type { IngestBatch, TypedProps } from "../event-store.js";
 
 export interface EventRow {
   id: string;
@@ -55,7 +47,7 @@ export function encodeRows(
     };
     for (const event of batch.events) {
       if (!keep(i, event.id, event.ts)) continue;
-      const p = event.props as Typed;
+      const p = event.props as TypedProps;
       // `method` is the HTTP method on api_request only; on auth events it is the sign-in method and stays in props
       const http = event.type === "api_request";
       rows.push({

@@ -4,7 +4,7 @@
  * call per value (the appender cost 6 to 17 µs per event on the main thread).
  */
 import type { WireEvent } from "@better-auth-telemetry/protocol";
-import type { IngestBatch } from "../event-store.js";
+import type { IngestBatch, TypedProps } from "../event-store.js";
 
 /**
  * How DuckDB reads an event row. Props are read as VARCHAR, which makes DuckDB keep
@@ -42,14 +42,6 @@ export const BATCH_SHAPE: Record<string, string> = {
   ad: "VARCHAR",
 };
 
-interface Typed {
-  count?: number;
-  route?: string;
-  method?: string;
-  status?: number;
-  duration?: { sumMs?: number; maxMs?: number; buckets?: number[] };
-}
-
 const OPEN = Buffer.from("[");
 const COMMA = Buffer.from(",");
 const CLOSE = Buffer.from("]");
@@ -75,7 +67,7 @@ export function encodeEvents(batches: readonly IngestBatch[], firstBatch: number
 }
 
 function eventRow(event: WireEvent, n: number) {
-  const p = event.props as Typed;
+  const p = event.props as TypedProps;
   // `method` is the HTTP method on api_request only; on auth events it is the sign-in method and stays in props
   const http = event.type === "api_request";
   return {

@@ -12,25 +12,11 @@
 import { uuidv7 } from "../../../src/ingest/ids.js";
 import type { DashboardFilter, DashboardQuery } from "../../../src/store/dashboard-types.js";
 import type { IngestBatch, IngestContext } from "../../../src/store/event-store.js";
+import { prng } from "../../support/prng.js";
 
 export const DAY = 86_400_000;
 /** A Monday; the fleet's three weeks run into February. */
 export const D0 = Date.UTC(2026, 0, 19);
-
-/** mulberry32: a small seeded PRNG. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(list: readonly T[]) => list[int(list.length)]!;
-  return { next, int, pick };
-}
 
 type Random = ReturnType<typeof prng>;
 type Data = Record<string, string | number | boolean> | null;

@@ -7,6 +7,7 @@
  * Then one installation is erased and everything is compared again.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { prng } from "../../../../test/support/prng.js";
 import { tempDir } from "../../../../test/support/temp.js";
 import { uuidv7 } from "../../../ingest/ids.js";
 import type { DashboardFilter, DashboardQuery } from "../../dashboard-types.js";
@@ -16,21 +17,6 @@ import { DuckDBEventStore } from "../duckdb-store.js";
 const DAY = 86_400_000;
 const D0 = Date.UTC(2026, 1, 2); // a Monday
 const dayOf = (ts: number) => Math.floor(ts / DAY) * DAY;
-
-/** mulberry32: a small seeded PRNG, so a failure can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(list: readonly T[]) => list[int(list.length)]!;
-  return { next, int, pick };
-}
 
 interface Ctx extends IngestContext {
   data: Record<string, string> | null;
