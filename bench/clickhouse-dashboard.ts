@@ -19,19 +19,16 @@ import { parseArgs } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { StatsService } from "../packages/collector/src/stats/stats-service.js";
 import { ClickHouseEventStore } from "../packages/collector/src/store/clickhouse/clickhouse-store.js";
-import type { DashboardFilter } from "../packages/collector/src/store/dashboard-types.js";
 import { DuckDBEventStore } from "../packages/collector/src/store/duckdb/duckdb-store.js";
 import { chdbClient } from "./lib/chdb.js";
+import { DAY, FIXTURE_OPTIONS, ms, PANELS, START, views } from "./lib/dashboard-views.js";
 import { loadAverage, median, percentile, writeSection } from "./lib/report.js";
 import { writeSyntheticEvents } from "./lib/synthetic-events.js";
 
 const COMMAND = "node scripts/ensure-chdb.mjs && node --import tsx --conditions=source bench/clickhouse-dashboard.ts";
 const { values } = parseArgs({
   options: {
-    events: { type: "string", default: "10000000" },
-    installations: { type: "string", default: "50000" },
-    days: { type: "string", default: "90" },
-    routes: { type: "string", default: "1000" },
+    ...FIXTURE_OPTIONS,
     runs: { type: "string", default: "5" },
     "no-write": { type: "boolean", default: false },
   },
@@ -39,10 +36,6 @@ const { values } = parseArgs({
 const EVENTS = Number(values.events);
 const DAYS = Number(values.days);
 const RUNS = Number(values.runs);
-const DAY = 86_400_000;
-const START = Date.UTC(2026, 0, 1);
-const PANELS = ["installations", "breakdowns", "adoption", "errors", "requests", "auth"] as const;
-const ms = (n: number) => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(0);
 const loadBefore = loadAverage();
 
@@ -111,17 +104,8 @@ const stores = {
 };
 
 // ---- 2. the panels and the page, alternating stores
-const last = (days: number) => ({ from: START + (DAYS - days) * DAY, to: START + DAYS * DAY });
-const SCENARIOS: { name: string; from: number; to: number; filter: DashboardFilter }[] = [
-  { name: "last 30 days", ...last(30), filter: {} },
-  { name: "all 90 days", ...last(90), filter: {} },
-  { name: "last 30 days, runtime=node", ...last(30), filter: { runtime: "node" } },
-  {
-    name: "last 30 days, data=region:eu-west-1",
-    ...last(30),
-    filter: { data: [{ key: "region", value: "eu-west-1" }] },
-  },
-];
+// every view but the 7-day one: each ClickHouse page takes seconds at 10M events
+const SCENARIOS = views(DAYS).filter((view) => view.name !== "last 7 days");
 type Name = keyof typeof stores;
 const timings = new Map<string, number[]>();
 const record = (key: string, value: number) => timings.set(key, [...(timings.get(key) ?? []), value]);

@@ -20,19 +20,16 @@ import { parseArgs } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { uuidv7 } from "../packages/collector/src/ingest/ids.js";
 import { StatsService } from "../packages/collector/src/stats/stats-service.js";
-import type { DashboardFilter } from "../packages/collector/src/store/dashboard-types.js";
 import { DuckDBEventStore } from "../packages/collector/src/store/duckdb/duckdb-store.js";
 import type { IngestBatch } from "../packages/collector/src/store/event-store.js";
+import { DAY, FIXTURE_OPTIONS, ms, PANELS, START, views } from "./lib/dashboard-views.js";
 import { loadAverage, median, percentile, writeSection } from "./lib/report.js";
 import { writeSyntheticEvents } from "./lib/synthetic-events.js";
 
 const COMMAND = "node --import tsx --conditions=source bench/dashboard-queries.ts";
 const { values } = parseArgs({
   options: {
-    events: { type: "string", default: "10000000" },
-    installations: { type: "string", default: "50000" },
-    days: { type: "string", default: "90" },
-    routes: { type: "string", default: "1000" },
+    ...FIXTURE_OPTIONS,
     runs: { type: "string", default: "20" },
     db: { type: "string" },
     "no-write": { type: "boolean", default: false },
@@ -41,12 +38,8 @@ const { values } = parseArgs({
 const EVENTS = Number(values.events);
 const DAYS = Number(values.days);
 const RUNS = Number(values.runs);
-const DAY = 86_400_000;
-const START = Date.UTC(2026, 0, 1);
-const PANELS = ["installations", "breakdowns", "adoption", "errors", "requests", "auth"] as const;
 const TARGET_MS = 100;
 
-const ms = (n: number) => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
 const loadBefore = loadAverage();
 
 // ---- 1. the store
@@ -96,24 +89,7 @@ console.log(`rollups built in ${buildSeconds.toFixed(0)} s`);
 const stats = new StatsService({ store, k: null, now: () => START + DAYS * DAY - 1 });
 
 // ---- 2. the panels and the overview
-interface Scenario {
-  name: string;
-  from: number;
-  to: number;
-  filter: DashboardFilter;
-}
-const last = (days: number) => ({ from: START + (DAYS - days) * DAY, to: START + DAYS * DAY });
-const SCENARIOS: Scenario[] = [
-  { name: "last 30 days (the default view)", ...last(30), filter: {} },
-  { name: "all 90 days", ...last(90), filter: {} },
-  { name: "last 7 days", ...last(7), filter: {} },
-  { name: "last 30 days, runtime=node", ...last(30), filter: { runtime: "node" } },
-  {
-    name: "last 30 days, data=region:eu-west-1",
-    ...last(30),
-    filter: { data: [{ key: "region", value: "eu-west-1" }] },
-  },
-];
+const SCENARIOS = views(DAYS);
 
 interface Timing {
   scenario: string;
@@ -203,7 +179,8 @@ await store.close();
 const instance = await DuckDBInstance.create(path);
 const connection = await instance.connect();
 const timestamp = (t: number) => `TIMESTAMP '${new Date(t).toISOString().replace("T", " ").replace("Z", "")}'`;
-const range = `e.ts >= ${timestamp(last(30).from)} AND e.ts < ${timestamp(last(30).to)}`;
+const thirtyDays = SCENARIOS[0]!;
+const range = `e.ts >= ${timestamp(thirtyDays.from)} AND e.ts < ${timestamp(thirtyDays.to)}`;
 const BASELINES: [string, string][] = [
   [
     "daily active installations (count DISTINCT over events ⋈ batches)",
