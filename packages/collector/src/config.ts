@@ -29,6 +29,8 @@ export interface CollectorConfig {
   publicMode: { k: number } | undefined;
   /** How stale the dashboard's rollups may be before a read catches them up. */
   dashboardLagMs: number;
+  /** The DuckDB store's ingest log: how soon a block is loaded, and how many events it may hold. */
+  ingestLog: { intervalMs: number; maxEvents: number };
 }
 
 interface Setting {
@@ -130,6 +132,18 @@ export const SETTINGS: readonly Setting[] = [
     doc: "DuckDB worker threads (default: one per core, less one for the event loop).",
   },
   {
+    flag: "log-interval-ms",
+    env: "COLLECTOR_LOG_INTERVAL_MS",
+    doc: "DuckDB store: acknowledged events wait in the fsynced ingest log at most this long before DuckDB loads them (a read loads them at once).",
+    fallback: "1000",
+  },
+  {
+    flag: "log-max-events",
+    env: "COLLECTOR_LOG_MAX_EVENTS",
+    doc: "DuckDB store: events the ingest log may hold before ingest waits for DuckDB (then the queue fills and answers 503).",
+    fallback: "400000",
+  },
+  {
     flag: "public",
     env: "COLLECTOR_PUBLIC",
     doc: "Public mode: the dashboard and /v1/stats/* answer anyone with aggregates only, hiding groups of fewer than --public-k installations; GET /v1/events answers 404.",
@@ -205,6 +219,10 @@ export function parseConfig(options: {
         ? { k: integer("public-k", get("public-k")!, 1, 1000) }
         : undefined,
     dashboardLagMs: integer("dashboard-lag-ms", get("dashboard-lag-ms")!, 0, 3_600_000),
+    ingestLog: {
+      intervalMs: integer("log-interval-ms", get("log-interval-ms")!, 0, 3_600_000),
+      maxEvents: integer("log-max-events", get("log-max-events")!, 1000, 100_000_000),
+    },
   };
 }
 

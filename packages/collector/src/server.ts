@@ -8,7 +8,7 @@ import { buildApp } from "./http/app.js";
 import type { PublicMode } from "./http/public-mode.js";
 import type { CollectorLimits, Services } from "./http/services.js";
 import { openClickHouseStore } from "./store/clickhouse/connect.js";
-import { DuckDBEventStore } from "./store/duckdb/duckdb-store.js";
+import { DuckDBEventStore, type LogOptions } from "./store/duckdb/duckdb-store.js";
 import type { EventStore } from "./store/event-store.js";
 
 export interface StartOptions {
@@ -33,6 +33,8 @@ export interface StartOptions {
   publicMode?: PublicMode | undefined;
   /** For the store opened from `dbPath`: how stale the dashboard may be before a read catches it up. @default 0 */
   dashboardLagMs?: number | undefined;
+  /** For the store opened from `dbPath`: its ingest log's timing and size (see DuckDBStoreOptions.log). */
+  ingestLog?: Partial<LogOptions> | undefined;
 }
 
 export interface RunningCollector {
@@ -45,6 +47,8 @@ export interface RunningCollector {
 }
 
 export async function startCollector(options: StartOptions): Promise<RunningCollector> {
+  // the store opens before the app and its logger exist; a background load can fail only later
+  let reportStoreError = (error: unknown) => console.error("loading the ingest log into DuckDB failed:", error);
   const store =
     options.store ??
     (options.clickhouseUrl
@@ -53,6 +57,8 @@ export async function startCollector(options: StartOptions): Promise<RunningColl
           path: options.dbPath ?? "./data/collector.duckdb",
           threads: options.duckdbThreads,
           dashboardLagMs: options.dashboardLagMs,
+          log: options.ingestLog,
+          onError: (error) => reportStoreError(error),
         }));
   let built: Awaited<ReturnType<typeof buildApp>>;
   try {
@@ -71,6 +77,8 @@ export async function startCollector(options: StartOptions): Promise<RunningColl
     throw error;
   }
   const { app, services } = built;
+  reportStoreError = (error) =>
+    app.log.error({ err: error }, "loading the ingest log into DuckDB failed; it is retried");
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const host = options.host ?? "127.0.0.1";

@@ -3,7 +3,7 @@
  * under load, and TLS. Each test spawns `better-auth-telemetry-collector serve`.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manyEvents, wireBatch } from "./support/batches.js";
@@ -159,17 +159,23 @@ describe("better-auth-telemetry-collector serve", () => {
     for (const status of Object.keys(load.statuses)) expect(["200", "503", "error"]).toContain(status);
   });
 
-  it("loses no acknowledged event to kill -9 under load", async () => {
-    const db = dir.file("crash.duckdb");
-    const first = await serve([`--db=${db}`]);
+  /**
+   * kill -9 under load, then a restart: every acknowledged event must be stored.
+   * `held` keeps acknowledged events in the ingest log (nothing loads before the
+   * kill), so the restart has to recover all of them from it.
+   */
+  async function crashUnderLoad(name: string, extra: string[]) {
+    const db = dir.file(name);
+    const first = await serve([`--db=${db}`, ...extra]);
     const load = loadUntilStopped(first.url, 24);
     await new Promise((r) => setTimeout(r, 1500));
     first.child.kill("SIGKILL");
     expect(await first.exited).toBe("SIGKILL");
     await load.stop();
     expect(load.acked.length).toBeGreaterThan(1000);
+    const logBytes = readdirSync(`${db}.log`).reduce((n, f) => n + statSync(`${db}.log/${f}`).size, 0);
 
-    // the restart replays DuckDB's WAL and serves from the same file
+    // the restart loads what the ingest log holds and serves from the same file
     const second = await serve([`--db=${db}`]);
     const overview = await request(`${second.url}/v1/stats/overview`);
     expect(overview.status).toBe(200);
@@ -179,6 +185,17 @@ describe("better-auth-telemetry-collector serve", () => {
     const stored = await storedIds(db);
     const missing = load.acked.filter((id) => !stored.has(id));
     expect(missing).toEqual([]);
+    return { acked: load.acked.length, logBytes };
+  }
+
+  it("loses no acknowledged event to kill -9 under load", async () => {
+    await crashUnderLoad("crash.duckdb", []);
+  });
+
+  it("loses no acknowledged event to kill -9 while every one is still in the ingest log", async () => {
+    const { acked, logBytes } = await crashUnderLoad("held.duckdb", ["--log-interval-ms=600000"]);
+    // about 200 bytes per event record: the log held them all
+    expect(logBytes).toBeGreaterThan(acked * 100);
   });
 
   it.skipIf(!hasOpenssl())("serves HTTPS with --tls-cert and --tls-key", async () => {

@@ -95,13 +95,17 @@ export interface StoredEvent {
 /** The dashboard's queries (DashboardStore) are documented in dashboard-types.ts. */
 export interface EventStore extends DashboardStore {
   /**
-   * Stores the batches' events in one atomic, durable commit and resolves only
-   * after it. Idempotent by event id: an event whose id is already stored is
-   * skipped and counted as a duplicate. Ids are unique within one call (the
-   * ingest queue guarantees it). One result per batch, in order. Calls may
-   * overlap (the queue keeps up to two groups in flight); the store must apply
-   * them as if one after the other, in call order, so a later call sees the
-   * events of an earlier one as duplicates.
+   * Stores the batches' events durably and resolves only after they are
+   * durable (a crash after it loses none of them). Idempotent by event id: an
+   * event whose id is already stored is skipped. It is counted as a duplicate
+   * when the store recognizes it as one at once; a store may recognize old
+   * repeats only later, and stores them once all the same (the DuckDB store's
+   * window of recent ids, see duckdb/recent-ids.ts). Ids are unique within one
+   * call (the ingest queue guarantees it). One result per batch, in order.
+   * Calls may overlap (the queue keeps up to two groups in flight); the store
+   * must apply them as if one after the other, in call order, so a later call
+   * sees the events of an earlier one as duplicates. Every read must see every
+   * batch whose insert resolved before the read began.
    */
   insert(batches: readonly IngestBatch[]): Promise<InsertResult[]>;
   overview(range: TimeRange): Promise<Overview>;

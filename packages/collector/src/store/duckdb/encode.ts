@@ -1,9 +1,10 @@
 /**
- * A commit group as the two JSON documents DuckDB reads with read_json (see
- * group-writer.ts): JSON.stringify on the event loop instead of a native
- * call per value (the appender cost 6 to 17 µs per event on the main thread).
+ * A group as the two lines it adds to the ingest log's files (see
+ * ingest-log.ts), which DuckDB later reads with read_json: JSON.stringify on
+ * the event loop instead of a native call per value (the appender cost 6 to
+ * 17 µs per event on the main thread).
  */
-import type { WireEvent } from "@better-auth-telemetry/protocol";
+import { UUID, type WireEvent } from "@better-auth-telemetry/protocol";
 import type { IngestBatch, TypedProps } from "../event-store.js";
 
 /**
@@ -27,6 +28,7 @@ export const EVENT_SHAPE: Record<string, string> = {
 
 export const BATCH_SHAPE: Record<string, string> = {
   n: "BIGINT",
+  ra: "BIGINT",
   i: "UUID",
   src: "VARCHAR",
   k: "VARCHAR",
@@ -42,27 +44,52 @@ export const BATCH_SHAPE: Record<string, string> = {
   ad: "VARCHAR",
 };
 
-const OPEN = Buffer.from("[");
-const COMMA = Buffer.from(",");
-const CLOSE = Buffer.from("]");
-const EMPTY = Buffer.from("[]");
+const UINT32 = 2 ** 32 - 1;
+/** Unix ms that DuckDB's TIMESTAMP holds, and that the protocol allows. */
+const MAX_TS = 8.64e15;
+
+const within = (value: unknown, max: number) =>
+  value === undefined || (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max);
 
 /**
- * The group's events as one JSON array of rows, each tagged with its batch
- * number (firstBatch + its index), in pieces for a vectored write: a batch's
- * rows are one small string, cheap to turn into bytes. One string for the
- * whole group cost about twice as much on the event loop (V8 builds a large
- * JSON.stringify result as a rope that has to be flattened before writing).
+ * Why DuckDB could not load this batch's rows, or undefined when it can. The
+ * protocol's declarations already keep every value in range; this holds the
+ * store to it, because a row DuckDB refuses would fail the load of the whole
+ * log segment it is in, after it was acknowledged.
  */
-export function encodeEvents(batches: readonly IngestBatch[], firstBatch: number): Buffer[] {
+export function unstorable(batch: IngestBatch): string | undefined {
+  if (!UUID.test(batch.envelope.installationId)) return "installationId is not a UUID";
+  for (const event of batch.events) {
+    const p = event.props as TypedProps;
+    if (!UUID.test(event.id)) return "an event id is not a UUID";
+    if (!within(event.ts, MAX_TS)) return `ts ${event.ts} is out of range`;
+    if (!within(p.count, UINT32) || !within(p.status, 65535)) return "count or status is out of range";
+    if (p.duration?.buckets?.some((n) => !within(n, UINT32))) return "a latency bucket is out of range";
+  }
+  return undefined;
+}
+
+const COMMA = Buffer.from(",");
+const END = Buffer.from(",\n");
+
+/**
+ * The group's event rows as one log line, each row tagged with its batch's
+ * number, in pieces for a vectored write: a batch's rows are one small
+ * string, cheap to turn into bytes. One string for the whole group cost
+ * about twice as much on the event loop (V8 builds a large JSON.stringify
+ * result as a rope that has to be flattened before writing). Empty when no
+ * batch has an event.
+ */
+export function encodeEvents(batches: readonly { batch: IngestBatch; number: number }[]): Buffer[] {
   const pieces: Buffer[] = [];
-  batches.forEach((batch, i) => {
-    if (batch.events.length === 0) return;
-    const rows = Buffer.from(JSON.stringify(batch.events.map((event) => eventRow(event, firstBatch + i))));
-    // the batch's "[...]" without its brackets, joined to the others into one array
-    pieces.push(pieces.length === 0 ? OPEN : COMMA, rows.subarray(1, rows.length - 1));
-  });
-  pieces.push(pieces.length === 0 ? EMPTY : CLOSE);
+  for (const { batch, number } of batches) {
+    if (batch.events.length === 0) continue;
+    const rows = Buffer.from(JSON.stringify(batch.events.map((event) => eventRow(event, number))));
+    // the batch's "[...]" without its brackets, joined to the others by commas
+    if (pieces.length > 0) pieces.push(COMMA);
+    pieces.push(rows.subarray(1, rows.length - 1));
+  }
+  if (pieces.length > 0) pieces.push(END);
   return pieces;
 }
 
@@ -86,15 +113,13 @@ function eventRow(event: WireEvent, n: number) {
   };
 }
 
-/** The group's envelopes, one row per batch; an undefined batch (nothing of it to store) is left out. */
-export function encodeBatches(batches: readonly (IngestBatch | undefined)[], firstBatch: number): string {
-  const rows: unknown[] = [];
-  batches.forEach((batch, i) => {
-    if (!batch) return;
-    const { envelope } = batch;
+/** The group's envelopes as one log line, one row per batch, received at `receivedAt` (Unix ms). */
+export function encodeBatches(batches: readonly { batch: IngestBatch; number: number }[], receivedAt: number): Buffer {
+  const rows = batches.map(({ batch: { envelope }, number }) => {
     const c = envelope.context;
-    rows.push({
-      n: firstBatch + i,
+    return {
+      n: number,
+      ra: receivedAt,
       i: envelope.installationId,
       src: envelope.source,
       k: envelope.idKind,
@@ -108,7 +133,8 @@ export function encodeBatches(batches: readonly (IngestBatch | undefined)[], fir
       env: c.environment,
       pv: c.provider,
       ad: envelope.additionalData ?? undefined,
-    });
+    };
   });
-  return JSON.stringify(rows);
+  const json = JSON.stringify(rows);
+  return Buffer.from(`${json.slice(1, -1)},\n`);
 }

@@ -21,7 +21,7 @@
  * table (measured: 85 ms per 1000 events at 1M rows). Dedupe is an anti-join
  * on (id, ts) instead: a retried event carries the same ts, and the group's id
  * and ts ranges let zone maps confine the join to the newest row groups (see
- * group-writer.ts). One process owns the file
+ * segment-load.ts). One process owns the file
  * (DuckDB locks it) and all writes are serialized, so no concurrent insert can
  * slip between the check and the insert.
  */
@@ -85,6 +85,12 @@ export async function migrate(connection: DuckDBConnection): Promise<void> {
 export async function nextBatchNumber(connection: DuckDBConnection): Promise<number> {
   const reader = await connection.runAndReadAll(`SELECT coalesce(max(batch), 0)::BIGINT FROM batches`);
   return Number(reader.getRowsJS()[0]?.[0] ?? 0) + 1;
+}
+
+/** The last ingest-log segment loaded into the database (see segment-load.ts); 0 before the first. */
+export async function loadedSegment(connection: DuckDBConnection): Promise<number> {
+  const reader = await connection.runAndReadAll(`SELECT value FROM meta WHERE key = 'loaded_segment'`);
+  return Number(reader.getRowsJS()[0]?.[0] ?? 0);
 }
 
 /** The store's secret (see EventStore.idSecret), created on first open. */
