@@ -93,7 +93,6 @@ interface Parts {
   /** The dashboard's rollups and queries, on a connection of their own. */
   dashboard: DuckDBDashboard;
   idSecret: Uint8Array;
-  nextBatch: number;
   now: () => number;
   logOptions: LogOptions;
   onError: (error: unknown) => void;
@@ -116,14 +115,13 @@ export class DuckDBEventStore implements EventStore {
   #unloaded = 0;
   #loadQueued = false;
   #timer: NodeJS.Timeout | undefined;
-  /** The number of the next batch; assigned in call order, which is also load order. */
-  #nextBatch: number;
+  /** The number of the next batch; assigned in call order, which is also load order. Set by open(). */
+  #nextBatch = 0;
   #closed = false;
 
   private constructor(parts: Parts) {
     this.#parts = parts;
     this.idSecret = parts.idSecret;
-    this.#nextBatch = parts.nextBatch;
     this.#recent = new RecentIds(parts.logOptions.recentIds);
     this.#sealed.push(...parts.leftovers);
   }
@@ -153,12 +151,11 @@ export class DuckDBEventStore implements EventStore {
         tempDir,
         dashboard: await DuckDBDashboard.open({ instance, lagMs: options.dashboardLagMs }),
         idSecret: await loadSecret(committer, () => new Uint8Array(randomBytes(32))),
-        // numbered after the batches of a crashed process's log, which the load below stores first
-        nextBatch: 0,
         now: options.now ?? Date.now,
         logOptions: { ...DEFAULT_LOG, ...options.log },
         onError: options.onError ?? (() => {}),
       });
+      // what a crashed process left in the log is stored first, and new batches are numbered after it
       await store.#commits.run(() => store.#loadSealed());
       store.#nextBatch = await nextBatchNumber(committer);
       return store;
@@ -173,12 +170,11 @@ export class DuckDBEventStore implements EventStore {
     return this.#unloaded;
   }
 
-  async insert(batches: readonly IngestBatch[]): Promise<InsertResult[]> {
-    if (this.#closed) throw new Error("the store is closed");
-    // written in call order; the fsync is awaited outside, so the next group's write can overlap it
-    const { results, durable } = await this.#appends.run(() => this.#append(batches));
-    await durable;
-    return results;
+  insert(batches: readonly IngestBatch[]): Promise<InsertResult[]> {
+    if (this.#closed) return Promise.reject(new Error("the store is closed"));
+    // written in call order; the fsync is awaited outside, so the next group's write can overlap it.
+    // Not an async function: its frame would hold on to the batches until the fsync is done.
+    return this.#appends.run(() => this.#append(batches)).then(({ results, durable }) => durable.then(() => results));
   }
 
   async #append(batches: readonly IngestBatch[]): Promise<{ results: InsertResult[]; durable: Promise<void> }> {
