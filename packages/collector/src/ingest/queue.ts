@@ -142,7 +142,9 @@ export class IngestQueue {
     try {
       const results = await this.#handOff(group);
       this.#options.onCommit?.({ ...info, seconds: (performance.now() - started) / 1000 });
-      group.forEach((p, i) => p.resolve(results[i] ?? { accepted: 0, duplicates: 0 }));
+      group.forEach((p, i) => {
+        p.resolve(results[i] ?? { accepted: 0, duplicates: 0 });
+      });
     } catch (error) {
       this.#options.onCommitError?.(error, info);
       const refusal = new CollectorError({
