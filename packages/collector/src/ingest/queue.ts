@@ -168,9 +168,12 @@ export class IngestQueue {
    * took 14% of the event loop).
    */
   #handOff(group: Pending[]): Promise<InsertResult[]> {
-    const { batches, repeated } = dedupeGroup(group.map((p) => p.batch!));
+    const all = group.map((p) => p.batch!);
     for (const p of group) p.batch = undefined;
-    return this.#options.store
+    const { store } = this.#options;
+    if (store.dedupesWithinCall) return store.insert(all);
+    const { batches, repeated } = dedupeGroup(all);
+    return store
       .insert(batches)
       .then((results) =>
         results.map((r, i) => ({ accepted: r.accepted, duplicates: r.duplicates + (repeated[i] ?? 0) })),

@@ -46,6 +46,18 @@ describe("DuckDBEventStore", () => {
     ]);
   });
 
+  it("stores an id repeated within one call once, counting the repeat on its batch (dedupesWithinCall)", async () => {
+    expect(store.dedupesWithinCall).toBe(true);
+    const batch = ingestBatch({ events: 3 });
+    const overlapping = { ...batch, events: [batch.events[0]!, ...ingestBatch({ events: 2 }).events] };
+    expect(await store.insert([batch, overlapping, batch])).toEqual([
+      { accepted: 3, duplicates: 0 },
+      { accepted: 2, duplicates: 1 },
+      { accepted: 0, duplicates: 3 },
+    ]);
+    expect((await store.overview({})).events.api_request).toBe(5 * 3);
+  });
+
   it("commits overlapping inserts in call order, each seeing the ones before it", async () => {
     const batch = ingestBatch({ events: 3 });
     const other = ingestBatch({ events: 2, installationId: OTHER });
