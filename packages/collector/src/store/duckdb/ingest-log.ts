@@ -131,6 +131,8 @@ async function recoverFile(path: string): Promise<void> {
 export class IngestLog {
   readonly #dir: string;
   #current: OpenSegment;
+  /** The segment after the current one, created ahead of time: creating one (an fsync of the directory) can take tens of milliseconds on a busy disk, and appends wait while a seal switches segments. */
+  #next: Promise<OpenSegment>;
   /** Groups appended to the current segment. */
   #groups = 0;
   /** Appends and seals, one at a time: a seal must not cut a group in half. */
@@ -142,6 +144,14 @@ export class IngestLog {
   private constructor(dir: string, current: OpenSegment) {
     this.#dir = dir;
     this.#current = current;
+    this.#next = this.#prepare(current.number + 1);
+  }
+
+  #prepare(number: number): Promise<OpenSegment> {
+    const next = IngestLog.#create(this.#dir, number);
+    // a failure surfaces at the seal that needs it
+    next.catch(() => {});
+    return next;
   }
 
   /**
@@ -233,18 +243,23 @@ export class IngestLog {
   /**
    * Starts a new segment and seals the current one, which is returned for
    * loading; undefined when nothing was appended to it since it started.
+   * Appends wait only for the switch, not for the seal.
    */
-  seal(): Promise<Segment | undefined> {
-    return this.#writes.run(async () => {
+  async seal(): Promise<Segment | undefined> {
+    const switched = await this.#writes.run(async () => {
       if (this.#groups === 0) return undefined;
-      // the fsyncs in flight use the files' handles, which the seal closes
-      await this.#durable.catch(() => {});
       const sealed = this.#current;
-      this.#current = await IngestLog.#create(this.#dir, sealed.number + 1);
+      this.#current = await this.#next;
+      this.#next = this.#prepare(this.#current.number + 1);
       this.#groups = 0;
-      await Promise.all([sealed.events.seal(), sealed.batches.seal()]);
-      return { number: sealed.number, eventsFile: sealed.eventsFile, batchesFile: sealed.batchesFile };
+      return { sealed, durable: this.#durable };
     });
+    if (!switched) return undefined;
+    const { sealed, durable } = switched;
+    // the fsyncs in flight use the sealed files' handles, which the seal closes
+    await durable.catch(() => {});
+    await Promise.all([sealed.events.seal(), sealed.batches.seal()]);
+    return { number: sealed.number, eventsFile: sealed.eventsFile, batchesFile: sealed.batchesFile };
   }
 
   /** Deletes a segment once it is loaded. */
@@ -261,6 +276,11 @@ export class IngestLog {
       await Promise.all([segment.events.handle.close(), segment.batches.handle.close()]);
       // an unloaded segment stays for the next open, which repairs and loads it like a crash's
       if (this.#groups === 0) await this.remove(segment);
+      const next = await this.#next.catch(() => undefined);
+      if (next) {
+        await Promise.all([next.events.handle.close(), next.batches.handle.close()]);
+        await this.remove(next);
+      }
     });
   }
 }
