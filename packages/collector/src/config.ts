@@ -135,13 +135,13 @@ export const SETTINGS: readonly Setting[] = [
     flag: "log-interval-ms",
     env: "COLLECTOR_LOG_INTERVAL_MS",
     doc: "DuckDB store: acknowledged events wait in the fsynced ingest log at most this long before DuckDB loads them (a read loads them at once).",
-    fallback: "1000",
+    fallback: "5000",
   },
   {
     flag: "log-max-events",
     env: "COLLECTOR_LOG_MAX_EVENTS",
     doc: "DuckDB store: events the ingest log may hold before ingest waits for DuckDB (then the queue fills and answers 503).",
-    fallback: "400000",
+    fallback: "1000000",
   },
   {
     flag: "public",

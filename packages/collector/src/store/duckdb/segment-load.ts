@@ -7,16 +7,20 @@
  * of CPU per event, against about 10 µs per event when every group of a few
  * hundred was its own transaction (measured on the 2-core bench machine).
  *
- * - Only events whose batch has its envelope line in the segment are taken:
- *   after a crash, a group may have reached the events file but not the
- *   batches file, and it was never acknowledged.
+ * - Only events whose batch has its envelope line in the segment are taken,
+ *   when the segment was left by a crash: a group may then have reached the
+ *   events file but not the batches file, and it was never acknowledged. A
+ *   segment this process wrote through a log that never failed is whole.
  * - Events already stored are skipped: the ingest queue and the store's
  *   recent-id window catch most repeats before they reach the log, and this
- *   anti-join catches the rest (a retry after a restart, or after the window
- *   moved on). A retry carries the same id and ts (see schema.ts); the
- *   anti-join is told the segment's id and ts ranges, so zone maps confine it
- *   to the newest row groups (ids are time-ordered UUIDv7). DuckDB orders
- *   UUIDs as their lower-case text, which the protocol's pattern requires.
+ *   step catches the rest (a retry after a restart, or after the window moved
+ *   on). A retry carries the same id and ts (see schema.ts). The repeats are
+ *   found first from the segment's ids and ts alone, told the segment's id and
+ *   ts ranges so zone maps confine the search to the newest row groups (ids are
+ *   time-ordered UUIDv7; DuckDB orders UUIDs as their lower-case text, which
+ *   the protocol's pattern requires); the insert then leaves out that short
+ *   list. One anti-join over the whole rows instead built a hash table of every
+ *   row of the segment: 6.2 µs per event for the insert, against about 3.
  * - An envelope is stored only when at least one of its events was.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -26,6 +30,8 @@ import type { Segment } from "./ingest-log.js";
 /** What a segment holds: its event count and the ranges its rows span (absent when it holds no event). */
 export interface SegmentSummary {
   events: number;
+  /** Written by this process through a log that never failed: every group in it is whole. */
+  verified?: boolean;
   range?: {
     minId: string;
     maxId: string;
@@ -63,16 +69,22 @@ export async function loadSegment(
     return 0;
   }
   const ofSegment = `batch BETWEEN ${Math.trunc(range.firstBatch)} AND ${Math.trunc(range.lastBatch)}`;
+  // only a segment left by a crash can hold a group without its envelope line (see ingest-log.ts)
+  const whole = summary.verified
+    ? ""
+    : `AND s.n IN (SELECT n FROM ${readJson(segment.batchesFile, { n: "BIGINT" })})`;
   const sql = `BEGIN TRANSACTION;
-INSERT INTO events
-SELECT s.id, s.n, s.t, epoch_ms(s.ts), coalesce(s.c, 1), s.r, s.m, s.s, s.ds, s.dm, s.b, s.p
-FROM ${readJson(segment.eventsFile, EVENT_SHAPE)} s
-SEMI JOIN ${readJson(segment.batchesFile, { n: "BIGINT" })} k ON k.n = s.n
-ANTI JOIN (
+CREATE OR REPLACE TEMP TABLE load_repeats AS
+SELECT s.id FROM ${readJson(segment.eventsFile, { id: "UUID", ts: "BIGINT" })} s
+SEMI JOIN (
   SELECT id, ts FROM events
   WHERE id BETWEEN ${literal(range.minId)}::UUID AND ${literal(range.maxId)}::UUID
     AND ts BETWEEN ${ms(range.minTs)} AND ${ms(range.maxTs)}
 ) x ON x.id = s.id AND x.ts = epoch_ms(s.ts);
+INSERT INTO events
+SELECT s.id, s.n, s.t, epoch_ms(s.ts), coalesce(s.c, 1), s.r, s.m, s.s, s.ds, s.dm, s.b, s.p
+FROM ${readJson(segment.eventsFile, EVENT_SHAPE)} s
+WHERE s.id NOT IN (SELECT id FROM load_repeats) ${whole};
 INSERT INTO batches
 SELECT n, epoch_ms(ra), i, src, k, v, rt, rv, pf, ar, fw, fv, env, pv, ad
 FROM ${readJson(segment.batchesFile, BATCH_SHAPE)}
