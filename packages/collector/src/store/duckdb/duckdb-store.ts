@@ -190,6 +190,8 @@ export class DuckDBEventStore implements EventStore {
   }
 
   async #append(batches: readonly IngestBatch[]): Promise<{ results: InsertResult[]; durable: Promise<void> }> {
+    const { log } = this.#parts;
+    if (log.broken) throw log.broken;
     for (const batch of batches) {
       const reason = unstorable(batch);
       if (reason) throw new Error(`the group cannot be stored: ${reason}`);
@@ -200,7 +202,8 @@ export class DuckDBEventStore implements EventStore {
     const range = { minId: "", maxId: "", minTs: 0, maxTs: 0 };
     let count = 0;
     for (const batch of batches) {
-      // ids are claimed now: a write that then fails breaks the log, and the store with it
+      // ids are claimed now: anything that then fails breaks the log (below), or a retry would be
+      // answered as a duplicate of events that were never written
       const events = batch.events.filter((event) => this.#recent.claim(event.id));
       results.push({ accepted: events.length, duplicates: batch.events.length - events.length });
       if (events.length === 0) continue;
@@ -216,9 +219,13 @@ export class DuckDBEventStore implements EventStore {
     if (fresh.length === 0) return { results, durable: Promise.resolve() };
     // numbers of a failed append are not reused: a gap costs nothing
     for (const entry of fresh) entry.number = this.#nextBatch++;
-    const { segment, durable } = await this.#parts.log.append(encodeEvents(fresh), [
-      encodeBatches(fresh, this.#parts.now()),
-    ]);
+    let written: Awaited<ReturnType<IngestLog["append"]>>;
+    try {
+      written = await log.append(encodeEvents(fresh), [encodeBatches(fresh, this.#parts.now())]);
+    } catch (error) {
+      throw log.fail(error);
+    }
+    const { segment, durable } = written;
     this.#recent.wroteTo(segment);
     this.#summarize(segment, count, { ...range, firstBatch: fresh[0]!.number, lastBatch: fresh.at(-1)!.number });
     this.#unloaded += count;

@@ -216,14 +216,14 @@ export class IngestLog {
         segment.events.write(events);
         segment.batches.write(batches);
       } catch (error) {
-        throw this.#break(error);
+        throw this.fail(error);
       }
       this.#groups++;
       const synced = Promise.all([segment.events.handle.datasync(), segment.batches.handle.datasync()]);
       const durable = Promise.all([this.#durable, synced]).then(
         () => {},
         (error) => {
-          throw this.#break(error);
+          throw this.fail(error);
         },
       );
       // every caller awaits its own; this keeps the chain from being reported as unhandled
@@ -233,7 +233,8 @@ export class IngestLog {
     });
   }
 
-  #break(error: unknown): Error {
+  /** Stops the log for good (see append) and returns why; the caller's own failures after it claimed ids land here too. */
+  fail(error: unknown): Error {
     this.#broken ??= new Error("the ingest log could not be written; restart the collector to recover it", {
       cause: error,
     });
