@@ -23,16 +23,9 @@ export const collectorArgs = (dbPath: string): string[] => [
   "--log-level=warn",
 ];
 
-/**
- * V8 flags for every server, the bare baseline included: the collector's
- * command runs with them (see packages/collector/src/cli/main.ts), and a
- * baseline given the same is the fair comparison.
- */
-const SERVER_NODE_FLAGS = ["--max-semi-space-size=64"];
-
 /** Starts `node --import tsx <args>` and resolves once it prints "listening on <url>". */
 export function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "--conditions=source", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", ...args], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
   });

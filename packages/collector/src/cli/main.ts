@@ -1,11 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-/**
- * The flag: a request waits tens of milliseconds for its group's fsync, and
- * with V8's default 16 MB semi-spaces the hundreds of parsed batches waiting
- * at once were promoted to the old generation and collected there (14% of the
- * event loop at 256 connections). 64 MB keeps them young; it measured
- * about 1.5x the throughput (docs/benchmarks.md). `npm start` passes it too.
- */
+#!/usr/bin/env node
 /**
  * @module `better-auth-telemetry-collector serve [flags]`. Prints the URL once
  * listening. SIGTERM or SIGINT: stop accepting, answer in-flight requests,

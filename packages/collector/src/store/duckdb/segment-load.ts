@@ -70,9 +70,7 @@ export async function loadSegment(
   }
   const ofSegment = `batch BETWEEN ${Math.trunc(range.firstBatch)} AND ${Math.trunc(range.lastBatch)}`;
   // only a segment left by a crash can hold a group without its envelope line (see ingest-log.ts)
-  const whole = summary.verified
-    ? ""
-    : `AND s.n IN (SELECT n FROM ${readJson(segment.batchesFile, { n: "BIGINT" })})`;
+  const whole = summary.verified ? "" : `AND s.n IN (SELECT n FROM ${readJson(segment.batchesFile, { n: "BIGINT" })})`;
   const sql = `BEGIN TRANSACTION;
 CREATE OR REPLACE TEMP TABLE load_repeats AS
 SELECT s.id FROM ${readJson(segment.eventsFile, { id: "UUID", ts: "BIGINT" })} s
