@@ -33,6 +33,7 @@ import { queryBreakdowns } from "./dashboard/query-breakdowns.js";
 import { queryErrors } from "./dashboard/query-errors.js";
 import { queryInstallations } from "./dashboard/query-installations.js";
 import { queryRequests } from "./dashboard/query-requests.js";
+import { ClickHouseRollups } from "./dashboard/rollups.js";
 import { insertGroup } from "./insert-group.js";
 import { eraseInstallation, queryOverview, queryRecent } from "./queries.js";
 import { loadSecret, migrate } from "./schema.js";
@@ -45,6 +46,14 @@ export interface ClickHouseStoreOptions {
   database?: string;
   /** Milliseconds clock for received_at, injectable for tests. @default Date.now */
   now?: () => number;
+  /**
+   * How long after its last insert (or erasure) a day is still answered from
+   * `events` rather than from its rollup (dashboard/rollups.ts): longer than
+   * an insert takes to become visible, plus the clock skew between
+   * ClickHouse servers. 0 is only safe when no insert runs concurrently with
+   * a dashboard read (tests, benchmarks). @default 60000
+   */
+  dashboardSettleMs?: number;
 }
 
 export class ClickHouseEventStore implements EventStore {
@@ -63,12 +72,21 @@ export class ClickHouseEventStore implements EventStore {
   /** The last received_at stamp given, in microseconds: stamps only increase within a replica. */
   #lastStamp = 0;
   #closed = false;
+  readonly #rollups: ClickHouseRollups;
+  /** Dashboard reads under way: an erasure waits for them, and reads wait for an erasure. */
+  readonly #reading = new Set<Promise<unknown>>();
+  #erasing: Promise<void> = Promise.resolve();
 
   private constructor(options: Required<ClickHouseStoreOptions>, idSecret: Uint8Array) {
     this.#client = options.client;
     this.#db = options.database;
     this.#now = options.now;
     this.idSecret = idSecret;
+    this.#rollups = new ClickHouseRollups({
+      client: options.client,
+      db: options.database,
+      settleMs: options.dashboardSettleMs,
+    });
   }
 
   /** Runs the migrations, loads the id secret, and returns the store. */
@@ -77,7 +95,15 @@ export class ClickHouseEventStore implements EventStore {
     try {
       await migrate(options.client, db);
       const secret = await loadSecret(options.client, db, () => new Uint8Array(randomBytes(32)));
-      return new ClickHouseEventStore({ client: options.client, database: db, now: options.now ?? Date.now }, secret);
+      return new ClickHouseEventStore(
+        {
+          client: options.client,
+          database: db,
+          now: options.now ?? Date.now,
+          dashboardSettleMs: options.dashboardSettleMs ?? 60_000,
+        },
+        secret,
+      );
     } catch (error) {
       await options.client.close().catch(() => {});
       throw error;
@@ -90,7 +116,9 @@ export class ClickHouseEventStore implements EventStore {
       const base = Math.max(this.#now() * 1000, this.#lastStamp + 1);
       this.#lastStamp = base + Math.max(0, batches.length - 1);
       const receivedAtMicros = batches.map((_, i) => base + i);
-      return insertGroup({ client: this.#client, db: this.#db, batches, receivedAtMicros });
+      const results = await insertGroup({ client: this.#client, db: this.#db, batches, receivedAtMicros });
+      this.#rollups.noteWrite();
+      return results;
     });
   }
 
@@ -105,31 +133,54 @@ export class ClickHouseEventStore implements EventStore {
   eraseInstallation(installationId: string): Promise<number> {
     if (this.#closed) return Promise.reject(new Error("the store is closed"));
     // in line with this replica's inserts, so none of its own lands after the delete
-    return this.#writes.run(() => eraseInstallation(this.#client, this.#db, installationId));
+    return this.#writes.run(async () => {
+      let release = () => {};
+      const erased = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const previous = this.#erasing;
+      this.#erasing = previous.then(() => erased);
+      try {
+        await Promise.allSettled([...this.#reading]);
+        return await this.#rollups.erase(installationId, () =>
+          eraseInstallation(this.#client, this.#db, installationId),
+        );
+      } finally {
+        release();
+      }
+    });
+  }
+
+  /**
+   * Rebuilds every day whose rollup is behind its events now, whatever the
+   * settle margin (benchmarks, and tests that must read the rollups).
+   */
+  refreshDashboard(): Promise<void> {
+    return this.#read(() => this.#rollups.refresh());
   }
 
   dashboardInstallations(query: DashboardQuery): Promise<InstallationsAggregate> {
-    return this.#read(() => queryInstallations(this.#panel(), query));
+    return this.#dashboard((context) => queryInstallations(context, query));
   }
 
   dashboardBreakdowns(query: DashboardQuery): Promise<BreakdownsAggregate> {
-    return this.#read(() => queryBreakdowns(this.#panel(), query));
+    return this.#dashboard((context) => queryBreakdowns(context, query));
   }
 
   dashboardAdoption(query: DashboardQuery): Promise<AdoptionAggregate> {
-    return this.#read(() => queryAdoption(this.#panel(), query));
+    return this.#dashboard((context) => queryAdoption(context, query));
   }
 
   dashboardErrors(query: DashboardQuery, options?: DashboardQueryOptions): Promise<ErrorsAggregate> {
-    return this.#read(() => queryErrors(this.#panel(), query, options));
+    return this.#dashboard((context) => queryErrors(context, query, options));
   }
 
   dashboardRequests(query: DashboardQuery): Promise<RequestsAggregate> {
-    return this.#read(() => queryRequests(this.#panel(), query));
+    return this.#dashboard((context) => queryRequests(context, query));
   }
 
   dashboardAuth(query: DashboardQuery): Promise<AuthAggregate> {
-    return this.#read(() => queryAuth(this.#panel(), query));
+    return this.#dashboard((context) => queryAuth(context, query));
   }
 
   async ping(): Promise<void> {
@@ -142,11 +193,23 @@ export class ClickHouseEventStore implements EventStore {
     if (this.#closed) return;
     this.#closed = true;
     await this.#writes.idle();
+    await Promise.allSettled([...this.#reading]);
     await this.#client.close();
   }
 
-  #panel(): PanelContext {
-    return { client: this.#client, db: this.#db };
+  /** A dashboard read: after any erasure under way, on a rollup snapshot the page's panels share. */
+  #dashboard<T>(task: (context: PanelContext) => Promise<T>): Promise<T> {
+    return this.#read(() => {
+      const run = (async () => {
+        await this.#erasing;
+        const snapshot = await this.#rollups.snapshot();
+        return task({ client: this.#client, db: this.#db, snapshot });
+      })();
+      this.#reading.add(run);
+      const done = () => this.#reading.delete(run);
+      run.then(done, done);
+      return run;
+    });
   }
 
   #read<T>(task: () => Promise<T>): Promise<T> {

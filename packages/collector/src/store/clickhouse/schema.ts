@@ -17,14 +17,19 @@
  * - Ordered by type, then day: every dashboard panel reads one or two types
  *   over a day range, which the primary index narrows to those granules.
  *
- * Every statement is idempotent (IF NOT EXISTS), so two replicas starting
- * together may both run a migration; each records it in schema_migrations,
+ * Migration 2 adds the dashboard's rollup tables and the materialized view
+ * that stamps the days each insert touches (dashboard/rollup-tables.ts).
+ *
+ * Every statement is idempotent (IF NOT EXISTS; the one INSERT writes
+ * maxima, so a repeat changes nothing), so two replicas starting together
+ * may both run a migration; each records it in schema_migrations,
  * whose ReplacingMergeTree folds the repeats. On a cluster, create these
  * tables yourself first (docs/deploy.md): the statements then do nothing.
  */
 
 import { LATENCY_BUCKETS_MS } from "@better-auth-telemetry/protocol";
 import type { ClickHouseClient } from "@clickhouse/client";
+import { rollupDdl } from "./dashboard/rollup-tables.js";
 import { num, select } from "./sql.js";
 
 export interface Migration {
@@ -79,6 +84,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ) ENGINE = MergeTree ORDER BY (created, secret)`,
     ],
   },
+  {
+    version: 2,
+    // per-day rollups for the dashboard, rebuilt from events FINAL (dashboard/rollups.ts); the first
+    // dashboard read after this migration builds them for every stored day
+    name: "dashboard rollups",
+    statements: rollupDdl,
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
@@ -119,11 +131,20 @@ export async function migrate(
 }
 
 /**
+ * After inserting a candidate secret, how long a replica waits before reading
+ * the first row back: an insert stamped earlier than ours (another replica
+ * starting at the same instant) may still be landing. Without the wait, the
+ * test of three replicas starting together failed once in a loaded CI run.
+ */
+const SECRET_SETTLE_MS = 500;
+
+/**
  * The store's id secret (EventStore.idSecret): the first row of store_secret.
- * A replica that finds none inserts one and reads the first row back, so two
- * replicas starting together on an empty store settle on the same secret,
- * unless one read back before the other's earlier-stamped insert became
- * visible (a window of one insert; see docs/deploy.md: start one replica first).
+ * A replica that finds none inserts one, waits SECRET_SETTLE_MS and reads the
+ * first row back, so replicas starting together on an empty store settle on
+ * the same secret, unless an insert took longer than the wait to become
+ * visible (see docs/deploy.md: start one replica first). Only the very first
+ * start of a store pays the wait.
  */
 export async function loadSecret(client: ClickHouseClient, db: string, fresh: () => Uint8Array): Promise<Uint8Array> {
   const first = async () =>
@@ -137,6 +158,7 @@ export async function loadSecret(client: ClickHouseClient, db: string, fresh: ()
       values: [{ secret: Buffer.from(fresh()).toString("base64") }],
       format: "JSONEachRow",
     });
+    await new Promise((resolve) => setTimeout(resolve, SECRET_SETTLE_MS));
     secret = await first();
   }
   if (secret === undefined) throw new Error("the store secret could not be read back");

@@ -41,7 +41,11 @@ export interface ChdbSession {
   path: string;
   client(): ClickHouseClient;
   /** A fresh store in a database of its own (a new replica when given an existing database). */
-  openStore(options?: { database?: string; now?: () => number }): Promise<ClickHouseEventStore>;
+  openStore(options?: {
+    database?: string;
+    now?: () => number;
+    dashboardSettleMs?: number;
+  }): Promise<ClickHouseEventStore>;
   /** Removes the directory; every client on it must be closed first. */
   remove(): void;
 }
@@ -61,6 +65,7 @@ export function chdbSession(): ChdbSession {
         client: client(),
         database: options.database ?? `t_${randomUUID().replaceAll("-", "")}`,
         now: options.now,
+        dashboardSettleMs: options.dashboardSettleMs,
       }),
     remove: () => rmSync(path, { recursive: true, force: true }),
   };

@@ -5,23 +5,22 @@
  */
 import type { AdoptionAggregate, DashboardQuery } from "../../dashboard-types.js";
 import { VOCABULARIES } from "../../dashboard-vocabulary.js";
-import { num } from "../sql.js";
+import { num, Params } from "../sql.js";
 import { configsSql } from "./config-sql.js";
-import { countActive, type PanelContext, scope, selectScoped } from "./panel-sql.js";
+import { countActive, type PanelContext, selectAll } from "./panel-sql.js";
 
 export async function queryAdoption(context: PanelContext, query: DashboardQuery): Promise<AdoptionAggregate> {
-  const configs = scope(context, query);
+  const params = new Params();
   const [rows, active] = await Promise.all([
-    // one pass over the configurations (a WITH clause would run once per reference): each fans out to
-    // its items and a `configured` row
-    selectScoped<{ list: string; item: string; n: unknown }>(
+    // each configuration fans out to its items and a `configured` row, weighted by its installations
+    selectAll<{ list: string; item: string; n: unknown }>(
       context,
-      configs,
-      () => `SELECT pair.1 AS list, pair.2 AS item, count() AS n
-        FROM (${configsSql(context, query, configs)})
+      `SELECT pair.1 AS list, pair.2 AS item, sum(n) AS n
+        FROM (${await configsSql(context, query, params)})
         ARRAY JOIN arrayConcat(arrayMap(x -> ('plugins', x), plugins), arrayMap(x -> ('socialProviders', x), providers),
           arrayMap(x -> ('features', x), features), [('configured', '')]) AS pair
         GROUP BY list, item`,
+      params,
     ),
     countActive(context, query),
   ]);

@@ -1,55 +1,52 @@
 /**
  * Authentication: successes and failures per sign-in method and provider
- * (installations with either), failure reasons, totals by kind and per day.
+ * (installations with either), failure reasons, totals by kind and per day;
+ * sums from dash_auth, installations from dash_presence.
  */
 import type { AuthAggregate, DashboardQuery } from "../../dashboard-types.js";
-import { dayMs, jsonText, num, str } from "../sql.js";
-import { countActive, type PanelContext, scope, selectScoped } from "./panel-sql.js";
+import { dayMs, num, Params, str } from "../sql.js";
+import { countActive, installationsByLabel, labelKey, type PanelContext, selectAll, sums } from "./panel-sql.js";
 
-// the aliases are not column names: `method` and `provider` are columns of events (the HTTP method,
-// the hosting provider), and ClickHouse would substitute an alias of that name in the WHERE
-const AUTH_COLUMNS = `type = 'auth_success' AS success, count, installation_id, toDate(ts) AS day,
-  ${jsonText("props", "method")} AS sign_in_method, ${jsonText("props", "provider")} AS social_provider,
-  ${jsonText("props", "kind")} AS auth_kind, ${jsonText("props", "reason")} AS failure_reason`;
-
-const SPLIT = "sumIf(count, success) AS successes, sumIf(count, NOT success) AS failures";
+const SPLIT = "sumIf(occurrences, success = 1) AS successes, sumIf(occurrences, success = 0) AS failures";
 
 export async function queryAuth(context: PanelContext, query: DashboardQuery): Promise<AuthAggregate> {
-  const auth = (sql: (from: string) => string) =>
-    selectScoped<Record<string, unknown>>(
-      context,
-      scope(context, query, { types: ["auth_success", "auth_failure"], final: true }),
-      (from) => sql(`(SELECT ${AUTH_COLUMNS} FROM ${from})`),
-    );
-  const [groups, reasons, kinds, daily, active] = await Promise.all([
+  const auth = (columns: string[], sql: (from: string) => string, where?: string) => {
+    const params = new Params();
+    const from = sums(context, query, params, "auth", { where, columns: [...columns, "success", "occurrences"] });
+    return selectAll<Record<string, unknown>>(context, sql(from), params);
+  };
+  const [groups, reasons, kinds, daily, installations, active] = await Promise.all([
     auth(
-      (rows) => `SELECT sign_in_method AS method, social_provider AS provider, ${SPLIT},
-          uniqExact(installation_id) AS installations
-        FROM ${rows} GROUP BY method, provider`,
+      ["sign_in_method", "social_provider"],
+      (rows) => `SELECT sign_in_method AS m, social_provider AS p, ${SPLIT} FROM ${rows} GROUP BY m, p`,
     ),
     // reasons come from failures only
     auth(
-      (rows) => `SELECT failure_reason AS reason, sum(count) AS occurrences, uniqExact(installation_id) AS installations
-        FROM ${rows} WHERE NOT success GROUP BY reason`,
+      ["failure_reason"],
+      (rows) => `SELECT failure_reason AS reason, sum(occurrences) AS occurrences FROM ${rows} GROUP BY reason`,
+      "success = 0",
     ),
-    auth((rows) => `SELECT auth_kind AS kind, ${SPLIT} FROM ${rows} GROUP BY kind`),
-    auth((rows) => `SELECT day, ${SPLIT} FROM ${rows} GROUP BY day ORDER BY day`),
+    auth(["auth_kind"], (rows) => `SELECT auth_kind AS kind, ${SPLIT} FROM ${rows} GROUP BY kind`),
+    auth([], (rows) => `SELECT day, ${SPLIT} FROM ${rows} GROUP BY day ORDER BY day`),
+    installationsByLabel(context, query, ["auth", "reason"]),
     countActive(context, query),
   ]);
 
+  const byGroup = installations.get("auth")!.labels;
+  const byReason = installations.get("reason")!.labels;
   const out: AuthAggregate = {
     active,
     groups: groups.map((g) => ({
-      method: String(g.method),
-      provider: str(g.provider),
+      method: String(g.m),
+      provider: str(g.p),
       successes: num(g.successes),
       failures: num(g.failures),
-      installations: num(g.installations),
+      installations: byGroup.get(labelKey(str(g.m), str(g.p))) ?? 0,
     })),
     reasons: reasons.map((r) => ({
       reason: str(r.reason),
       occurrences: num(r.occurrences),
-      installations: num(r.installations),
+      installations: byReason.get(labelKey(str(r.reason))) ?? 0,
     })),
     kinds: kinds.map((k) => ({ kind: str(k.kind), successes: num(k.successes), failures: num(k.failures) })),
     daily: daily.map((d) => ({ day: dayMs(d.day), successes: num(d.successes), failures: num(d.failures) })),

@@ -5,9 +5,9 @@
  * adapter of its latest init; those without one count under null).
  */
 import type { BreakdownsAggregate, DashboardQuery, InstallationGroup } from "../../dashboard-types.js";
-import { num, str } from "../sql.js";
+import { num, Params, str } from "../sql.js";
 import { configsSql } from "./config-sql.js";
-import { countActive, type PanelContext, scope, selectScoped } from "./panel-sql.js";
+import { countActive, daysOf, filterOf, type PanelContext, rollup, selectAll } from "./panel-sql.js";
 
 type Dimension = "runtime" | "runtimeVersion" | "framework" | "environment";
 type ConfigDimension = "betterAuthVersion" | "databaseKind" | "databaseAdapter";
@@ -19,34 +19,37 @@ interface Row {
 }
 
 export async function queryBreakdowns(context: PanelContext, query: DashboardQuery): Promise<BreakdownsAggregate> {
-  const configs = scope(context, query);
-  const [contextRows, configRows, active] = await Promise.all([
-    // one scan: each event row fans out to its four (dimension, value) pairs
-    selectScoped<Row>(
+  const configParams = new Params();
+  // one small query per dimension: measured faster than one pass fanning each row out to four pairs
+  const dimension = (dim: Dimension, value: string, columns: string[]) => {
+    const params = new Params();
+    const rows = rollup(context, "activity", daysOf(query), filterOf(query, params), {
+      columns: [...columns, "installation_id"],
+    });
+    return selectAll<Row>(
       context,
-      scope(context, query),
-      (from) => `SELECT pair.1 AS dim, pair.2 AS value, uniqExact(installation_id) AS n
-        FROM (
-          SELECT installation_id, [
-            ('runtime', toNullable(toString(runtime))),
-            ('runtimeVersion', toNullable(if(runtime_version IS NULL, toString(runtime), concat(toString(runtime), ' ', toString(runtime_version))))),
-            ('framework', CAST(framework AS Nullable(String))),
-            ('environment', toNullable(toString(environment)))
-          ] AS pairs
-          FROM ${from}
-        ) ARRAY JOIN pairs AS pair
-        GROUP BY dim, value`,
+      `SELECT '${dim}' AS dim, ${value} AS value, uniqExact(installation_id) AS n FROM ${rows} GROUP BY value`,
+      params,
+    );
+  };
+  const [runtimes, versions, frameworks, environments, configRows, active] = await Promise.all([
+    dimension("runtime", "toNullable(toString(runtime))", ["runtime"]),
+    dimension(
+      "runtimeVersion",
+      "toNullable(if(runtime_version IS NULL, toString(runtime), concat(toString(runtime), ' ', toString(runtime_version))))",
+      ["runtime", "runtime_version"],
     ),
-    // one pass over the configurations (a WITH clause would run once per reference): each fans out to
-    // its three values and a `configured` row
-    selectScoped<Row>(
+    dimension("framework", "CAST(framework AS Nullable(String))", ["framework"]),
+    dimension("environment", "toNullable(toString(environment))", ["environment"]),
+    // each configuration fans out to its three values and a `configured` row, weighted by its installations
+    selectAll<Row>(
       context,
-      configs,
-      () => `SELECT pair.1 AS dim, pair.2 AS value, count() AS n
-        FROM (${configsSql(context, query, configs)})
+      `SELECT pair.1 AS dim, pair.2 AS value, sum(n) AS n
+        FROM (${await configsSql(context, query, configParams)})
         ARRAY JOIN [('betterAuthVersion', version), ('databaseKind', db_kind), ('databaseAdapter', db_adapter),
           ('configured', NULL)] AS pair
         GROUP BY dim, value`,
+      configParams,
     ),
     countActive(context, query),
   ]);
@@ -62,7 +65,8 @@ export async function queryBreakdowns(context: PanelContext, query: DashboardQue
     databaseKind: [],
     databaseAdapter: [],
   };
-  for (const row of contextRows) out[row.dim as Dimension].push({ value: str(row.value), installations: num(row.n) });
+  for (const row of [...runtimes, ...versions, ...frameworks, ...environments])
+    out[row.dim as Dimension].push({ value: str(row.value), installations: num(row.n) });
   for (const row of configRows) {
     if (row.dim === "configured") out.configured = num(row.n);
     else addTo(out[row.dim as ConfigDimension], str(row.value), num(row.n));

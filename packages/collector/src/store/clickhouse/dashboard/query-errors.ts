@@ -1,17 +1,15 @@
 /**
- * Errors: occurrences and installations per code and per type, installations
- * with any error, and the daily series of the most frequent codes.
+ * Errors: occurrences (dash_errors) and installations (dash_presence) per
+ * code and per type, installations with any error, and the daily series of
+ * the most frequent codes.
  */
 import type { DashboardQuery, DashboardQueryOptions, ErrorsAggregate } from "../../dashboard-types.js";
-import { dayMs, jsonText, num, str } from "../sql.js";
-import { countActive, type PanelContext, scope, selectScoped } from "./panel-sql.js";
-
-const ERROR_COLUMNS = `${jsonText("props", "code")} AS code, ${jsonText("props", "type")} AS error_type`;
+import { dayMs, num, Params, str } from "../sql.js";
+import { countActive, installationsByLabel, labelKey, type PanelContext, selectAll, sums } from "./panel-sql.js";
 
 interface Group {
   key: string | null;
   occurrences: unknown;
-  installations: unknown;
 }
 
 export async function queryErrors(
@@ -19,44 +17,43 @@ export async function queryErrors(
   query: DashboardQuery,
   options: DashboardQueryOptions = {},
 ): Promise<ErrorsAggregate> {
-  const errors = () => scope(context, query, { types: ["error"], final: true });
-  const grouped = (column: "code" | "error_type") =>
-    selectScoped<Group>(
+  const grouped = (column: "code" | "error_type") => {
+    const params = new Params();
+    return selectAll<Group>(
       context,
-      errors(),
-      (from) => `SELECT ${column} AS key, sum(count) AS occurrences, uniqExact(installation_id) AS installations
-        FROM (SELECT count, installation_id, ${ERROR_COLUMNS} FROM ${from}) GROUP BY key`,
+      `SELECT ${column} AS key, sum(occurrences) AS occurrences FROM ${sums(context, query, params, "errors", { columns: [column, "occurrences"] })} GROUP BY key`,
+      params,
     );
-  const [codes, types, [total], daily, active] = await Promise.all([
+  };
+  const dailyParams = new Params();
+  const [codes, types, installations, daily, active] = await Promise.all([
     grouped("code"),
     grouped("error_type"),
-    selectScoped<{ installations: unknown }>(
-      context,
-      errors(),
-      (from) => `SELECT uniqExact(installation_id) AS installations FROM ${from}`,
-    ),
+    installationsByLabel(context, query, ["code", "type"], { totals: true }),
     // every code's days: the few shown are picked below, after the same ranking as the DuckDB store's
-    selectScoped<{ day: string; code: string | null; occurrences: unknown }>(
+    selectAll<{ day: string; code: string | null; occurrences: unknown }>(
       context,
-      errors(),
-      (from) => `SELECT day, code, sum(count) AS occurrences
-        FROM (SELECT toDate(ts) AS day, count, ${ERROR_COLUMNS} FROM ${from}) GROUP BY day, code ORDER BY day, code`,
+      `SELECT day, code, sum(occurrences) AS occurrences FROM ${sums(context, query, dailyParams, "errors", { columns: ["code", "occurrences"] })}
+        GROUP BY day, code ORDER BY day, code`,
+      dailyParams,
     ),
     countActive(context, query),
   ]);
 
+  const byCode = installations.get("code")!;
+  const byType = installations.get("type")!;
   const out: ErrorsAggregate = {
     active,
-    total: { occurrences: 0, installations: num(total?.installations) },
+    total: { occurrences: 0, installations: byCode.total },
     codes: codes.map((g) => ({
       code: str(g.key),
       occurrences: num(g.occurrences),
-      installations: num(g.installations),
+      installations: byCode.labels.get(labelKey(str(g.key))) ?? 0,
     })),
     types: types.map((g) => ({
       type: str(g.key),
       occurrences: num(g.occurrences),
-      installations: num(g.installations),
+      installations: byType.labels.get(labelKey(str(g.key))) ?? 0,
     })),
     daily: [],
   };

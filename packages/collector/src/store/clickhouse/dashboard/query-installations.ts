@@ -1,43 +1,44 @@
 /**
- * Installations over time, straight from the events: daily and weekly
- * distinct installations, and new ones (first event ever on that day, whatever
- * its context, with a matching event that day).
+ * Installations over time, from dash_activity: daily and weekly distinct
+ * installations, and new ones (first event ever on that day, whatever its
+ * context, with a matching event that day).
  */
 import type { DashboardQuery, InstallationsAggregate } from "../../dashboard-types.js";
-import { dayMs, num } from "../sql.js";
-import { countActive, type PanelContext, scope, selectScoped } from "./panel-sql.js";
+import { dayMs, num, Params } from "../sql.js";
+import { countActive, daysOf, filterOf, type PanelContext, rollup, selectAll } from "./panel-sql.js";
 
 export async function queryInstallations(
   context: PanelContext,
   query: DashboardQuery,
 ): Promise<InstallationsAggregate> {
   const { db } = context;
-  const days = scope(context, query);
-  const weeks = scope(context, query);
-  const fromDay = weeks.params.add(new Date(query.from).toISOString().slice(0, 10), "Date");
+  const days = daysOf(query);
+  const activity = (params: Params) =>
+    rollup(context, "activity", days, filterOf(query, params), { columns: ["installation_id"] });
+  const dayParams = new Params();
+  const weekParams = new Params();
+  const fromDay = weekParams.add(days.a, "Date");
+  // an installation's first day ever (dash_first_seen, plus the live days not yet in it): "new" is a
+  // fact about the installation whatever the filter, which only decides whether that day is shown
+  const live = context.snapshot.live.filter((d) => d < days.b);
+  const firsts = `SELECT installation_id, min(first_day) AS first FROM (
+      SELECT installation_id, first_day FROM ${db}.dash_first_seen
+      ${live.length > 0 ? `UNION ALL SELECT installation_id, toDate(ts) AS first_day FROM ${db}.events WHERE toDate(ts) IN (${live.map((d) => `'${d}'`).join(", ")})` : ""}
+    ) GROUP BY installation_id`;
   const [dayRows, weekRows, active] = await Promise.all([
-    // an installation's first day ever is read over all its events, filter or not: "new" is a fact
-    // about the installation, and the filter only decides whether that day is shown
-    selectScoped<{ day: string; active: unknown; new: unknown }>(
+    selectAll<{ day: string; active: unknown; new: unknown }>(
       context,
-      days,
-      (from) => `WITH firsts AS (
-          SELECT installation_id, min(toDate(ts)) AS first FROM ${db}.events
-          WHERE installation_id IN (SELECT installation_id FROM ${from})
-          GROUP BY installation_id
-        )
-        SELECT e.day AS day, uniqExact(e.installation_id) AS active,
-          uniqExactIf(e.installation_id, e.day = f.first) AS new
-        FROM (SELECT toDate(ts) AS day, installation_id FROM ${from}) AS e
-        INNER JOIN firsts AS f ON e.installation_id = f.installation_id
+      `SELECT day, uniqExact(installation_id) AS active, uniqExactIf(installation_id, day = first) AS new
+        FROM ${activity(dayParams)} AS e LEFT JOIN (${firsts}) AS f USING (installation_id)
         GROUP BY day ORDER BY day`,
+      dayParams,
     ),
     // a week cut by the range starts at the range's first day
-    selectScoped<{ week: string; active: unknown }>(
+    selectAll<{ week: string; active: unknown }>(
       context,
-      weeks,
-      (from) => `SELECT greatest(toMonday(toDate(ts)), ${fromDay}) AS week, uniqExact(installation_id) AS active
-        FROM ${from} GROUP BY week ORDER BY week`,
+      `SELECT greatest(toMonday(day), ${fromDay}) AS week, uniqExact(installation_id) AS active
+        FROM ${activity(weekParams)} GROUP BY week ORDER BY week`,
+      weekParams,
     ),
     countActive(context, query),
   ]);

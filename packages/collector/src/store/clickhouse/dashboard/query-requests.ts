@@ -1,52 +1,52 @@
 /**
  * API request patterns: per route and method, requests, installations,
- * status classes, summed latency and the summed histogram; and requests per
- * day and status class.
+ * status classes, summed latency and the summed histogram (dash_requests);
+ * and requests per day and status class.
  */
 import type { DashboardQuery, RequestsAggregate } from "../../dashboard-types.js";
 import { BUCKETS } from "../schema.js";
-import { dayMs, num } from "../sql.js";
-import { countActive, type PanelContext, scope, selectScoped } from "./panel-sql.js";
+import { dayMs, num, Params } from "../sql.js";
+import { countActive, installationsByLabel, labelKey, type PanelContext, selectAll, sums } from "./panel-sql.js";
 
 const CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx"];
 
-/** c1 … c5: requests of each status class (a record's status stands for all its `count` requests). */
-const CLASS_SUMS = CLASSES.map((_, i) => `sumIf(count, ifNull(intDiv(status, 100), 0) = ${i + 1}) AS c${i + 1}`).join(
-  ", ",
-);
+const CLASS_COLUMNS = CLASSES.map((_, i) => `c${i + 1}`);
+
+/** c1 … c5: requests of each status class. */
+const CLASS_SUMS = CLASSES.map((_, i) => `sum(c${i + 1}) AS c${i + 1}`).join(", ");
 
 type ClassRow = Record<`c${number}`, unknown>;
 
 export async function queryRequests(context: PanelContext, query: DashboardQuery): Promise<RequestsAggregate> {
-  const requests = () => scope(context, query, { types: ["api_request"], final: true });
-  const [routeRows, dailyRows, active] = await Promise.all([
-    // a histogram shorter than the bounds counts 0 in the missing buckets; one longer is cut, as DuckDB reads it
-    selectScoped<
+  const routeParams = new Params();
+  const dailyParams = new Params();
+  const [routeRows, dailyRows, installations, active] = await Promise.all([
+    selectAll<
       {
         route: string | null;
         method: string | null;
         requests: unknown;
-        installations: unknown;
         duration: unknown;
         buckets: unknown[];
       } & ClassRow
     >(
       context,
-      requests(),
-      (
-        from,
-      ) => `SELECT route, method, sum(count) AS requests, uniqExact(installation_id) AS installations, ${CLASS_SUMS},
-          sum(ifNull(duration_sum_ms, 0)) AS duration, sumForEach(arrayResize(duration_buckets, ${BUCKETS})) AS buckets
-        FROM ${from} GROUP BY route, method`,
+      `SELECT route, method, sum(requests) AS requests, ${CLASS_SUMS}, sum(duration) AS duration,
+          sumForEach(buckets) AS buckets
+        FROM ${sums(context, query, routeParams, "requests", { columns: ["route", "method", "requests", ...CLASS_COLUMNS, "duration", "buckets"] })}
+        GROUP BY route, method`,
+      routeParams,
     ),
-    selectScoped<{ day: string } & ClassRow>(
+    selectAll<{ day: string } & ClassRow>(
       context,
-      requests(),
-      (from) => `SELECT toDate(ts) AS day, ${CLASS_SUMS} FROM ${from} GROUP BY day ORDER BY day`,
+      `SELECT day, ${CLASS_SUMS} FROM ${sums(context, query, dailyParams, "requests", { columns: CLASS_COLUMNS })} GROUP BY day ORDER BY day`,
+      dailyParams,
     ),
+    installationsByLabel(context, query, ["route"]),
     countActive(context, query),
   ]);
 
+  const byRoute = installations.get("route")!.labels;
   const classesOf = (row: ClassRow) => CLASSES.map((_, i) => num(row[`c${i + 1}`]));
   const routes = routeRows.map((row) => {
     const statusClasses: Record<string, number> = {};
@@ -57,7 +57,7 @@ export async function queryRequests(context: PanelContext, query: DashboardQuery
       route: String(row.route),
       method: String(row.method),
       requests: num(row.requests),
-      installations: num(row.installations),
+      installations: byRoute.get(labelKey(row.route, row.method)) ?? 0,
       statusClasses,
       durationSumMs: num(row.duration),
       // an empty group's sumForEach is [], where DuckDB's sums are zeros
