@@ -131,7 +131,11 @@ async function recoverFile(path: string): Promise<void> {
 export class IngestLog {
   readonly #dir: string;
   #current: OpenSegment;
-  /** The segment after the current one, created ahead of time: creating one (an fsync of the directory) can take tens of milliseconds on a busy disk, and appends wait while a seal switches segments. */
+  /**
+   * The segment after the current one, created ahead of time: creating one
+   * (an fsync of the directory) can take tens of milliseconds on a busy disk,
+   * and appends wait while a seal switches segments.
+   */
   #next: Promise<OpenSegment>;
   /** Groups appended to the current segment. */
   #groups = 0;
