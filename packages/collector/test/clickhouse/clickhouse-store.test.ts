@@ -12,14 +12,7 @@ import { chdbSession } from "./support/chdb.js";
 const session = chdbSession();
 afterAll(() => session.remove());
 
-async function rows<T>(query: string): Promise<T[]> {
-  const client = session.client();
-  try {
-    return (await (await client.query({ query, format: "JSONEachRow" })).json()) as T[];
-  } finally {
-    await client.close();
-  }
-}
+const rows = <T>(query: string) => session.rows<T>(query);
 
 describe("migrations", () => {
   it("create the schema once, record each version, and change nothing when run again", async () => {

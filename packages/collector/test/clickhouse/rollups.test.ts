@@ -12,33 +12,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "../../src/ingest/ids.js";
 import type { ClickHouseEventStore } from "../../src/store/clickhouse/clickhouse-store.js";
-import type { DashboardQuery, DashboardStore } from "../../src/store/dashboard-types.js";
+import type { DashboardQuery } from "../../src/store/dashboard-types.js";
 import { DuckDBEventStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { IngestBatch } from "../../src/store/event-store.js";
 import { prng } from "../support/prng.js";
 import { tempDir } from "../support/temp.js";
 import { chdbSession } from "./support/chdb.js";
 import { normalize } from "./support/compare.js";
-import { batchesOf, D0, DAY, fleet, QUERIES } from "./support/random-fleet.js";
+import { batchesOf, COARSE_QUERIES, D0, DAY, fleet, PANELS, QUERIES } from "./support/random-fleet.js";
 
 const session = chdbSession();
 const dir = tempDir();
 const DATABASE = "rolled";
 const SEED = 4;
 
-const PANELS = [
-  "dashboardInstallations",
-  "dashboardBreakdowns",
-  "dashboardAdoption",
-  "dashboardErrors",
-  "dashboardRequests",
-  "dashboardAuth",
-] as const satisfies readonly (keyof DashboardStore)[];
-
-/** Every range unfiltered, and the whole range under every filter. */
-const GRID = QUERIES.filter(
-  (q) => Object.keys(q.filter).length === 0 || q.to - q.from === QUERIES[0]!.to - QUERIES[0]!.from,
-);
+const GRID = COARSE_QUERIES;
 
 let duck: DuckDBEventStore;
 let click: ClickHouseEventStore;
@@ -46,14 +34,7 @@ const replicas: ClickHouseEventStore[] = [];
 let batches: IngestBatch[];
 let installations: string[];
 
-async function rows<T>(query: string): Promise<T[]> {
-  const client = session.client();
-  try {
-    return (await (await client.query({ query, format: "JSONEachRow" })).json()) as T[];
-  } finally {
-    await client.close();
-  }
-}
+const rows = <T>(query: string) => session.rows<T>(query);
 
 const count = async (query: string) => Number((await rows<{ n: unknown }>(query))[0]?.n ?? 0);
 

@@ -9,14 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidv7 } from "../../src/ingest/ids.js";
 import type { ClickHouseEventStore } from "../../src/store/clickhouse/clickhouse-store.js";
-import type { DashboardStore } from "../../src/store/dashboard-types.js";
 import { DuckDBEventStore } from "../../src/store/duckdb/duckdb-store.js";
 import type { IngestBatch, StoredEvent } from "../../src/store/event-store.js";
 import { prng } from "../support/prng.js";
 import { tempDir } from "../support/temp.js";
 import { chdbSession } from "./support/chdb.js";
 import { normalize } from "./support/compare.js";
-import { batchesOf, D0, DAY, fleet, QUERIES } from "./support/random-fleet.js";
+import { batchesOf, COARSE_QUERIES, D0, DAY, fleet, PANELS, QUERIES } from "./support/random-fleet.js";
 
 const session = chdbSession();
 const dir = tempDir();
@@ -25,23 +24,8 @@ afterAll(() => {
   dir.remove();
 });
 
-const PANELS = [
-  "dashboardInstallations",
-  "dashboardBreakdowns",
-  "dashboardAdoption",
-  "dashboardErrors",
-  "dashboardRequests",
-  "dashboardAuth",
-] as const satisfies readonly (keyof DashboardStore)[];
-
-/**
- * After retries and an erasure: the whole range under every filter, and every
- * range unfiltered; the full grid again would double the suite's time on a
- * shared 2-core machine for little more coverage.
- */
-const AFTER_CHANGE = QUERIES.filter(
-  (q) => Object.keys(q.filter).length === 0 || q.to - q.from === QUERIES[0]!.to - QUERIES[0]!.from,
-);
+/** After retries and an erasure: the full grid again would double the suite's time for little more coverage. */
+const AFTER_CHANGE = COARSE_QUERIES;
 
 const withoutReceivedAt = (events: StoredEvent[]) => events.map(({ receivedAt: _, ...rest }) => rest);
 

@@ -40,6 +40,8 @@ function chdbConnection(): ChdbConnectionModule {
 export interface ChdbSession {
   path: string;
   client(): ClickHouseClient;
+  /** The rows a query answers, on a client of its own (to look at the tables beneath a store). */
+  rows<T>(query: string): Promise<T[]>;
   /** A fresh store in a database of its own (a new replica when given an existing database). */
   openStore(options?: {
     database?: string;
@@ -60,6 +62,14 @@ export function chdbSession(): ChdbSession {
   return {
     path,
     client,
+    rows: async <T>(query: string) => {
+      const c = client();
+      try {
+        return (await (await c.query({ query, format: "JSONEachRow" })).json()) as T[];
+      } finally {
+        await c.close();
+      }
+    },
     openStore: (options = {}) =>
       ClickHouseEventStore.open({
         client: client(),
