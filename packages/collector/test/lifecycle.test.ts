@@ -25,10 +25,15 @@ afterEach(async () => {
   dir.remove();
 });
 
-async function serve(args: string[], env: Record<string, string | undefined> = {}): Promise<ChildCollector> {
+async function serve(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { fileSizeLimitKiB?: number } = {},
+): Promise<ChildCollector> {
   const collector = await spawnCollector(
     ["serve", "--port=0", "--rate-limit-ip=off", "--rate-limit-installation=off", ...args],
     env,
+    options,
   );
   running.push(collector);
   return collector;
@@ -196,6 +201,35 @@ describe("better-auth-telemetry-collector serve", () => {
     const { acked, logBytes } = await crashUnderLoad("held.duckdb", ["--log-interval-ms=600000"]);
     // about 200 bytes per event record: the log held them all
     expect(logBytes).toBeGreaterThan(acked * 100);
+  });
+
+  it("stops taking batches after a failed write to its ingest log, and loses nothing acknowledged", async () => {
+    const db = dir.file("full-disk.duckdb");
+    // every file the process writes is capped at 4 MiB: the log's segment reaches it first
+    const first = await serve([`--db=${db}`, "--log-interval-ms=600000"], {}, { fileSizeLimitKiB: 4096 });
+    const acked: string[] = [];
+    let refused: { status: number; json: unknown } | undefined;
+    for (let n = 0; n < 2000 && !refused; n++) {
+      const batch = wireBatch({}, manyEvents(50));
+      const reply = await post(`${first.url}/v1/events`, batch);
+      if (reply.status === 200) for (const e of batch.events as { id: string }[]) acked.push(e.id);
+      else refused = reply;
+    }
+    expect(refused).toMatchObject({ status: 503, json: { error: { code: "store_unavailable" } } });
+    expect(acked.length).toBeGreaterThan(5000);
+    // stopped for good: later batches are refused too, and readiness says so
+    expect((await post(`${first.url}/v1/events`, wireBatch({}, manyEvents(1)))).status).toBe(503);
+    expect((await request(`${first.url}/readyz`)).status).toBe(503);
+    first.child.kill("SIGKILL");
+    await first.exited;
+
+    // a restart without the cap recovers every acknowledged event; the torn group stores nothing
+    const second = await serve([`--db=${db}`]);
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+    const stored = await storedIds(db);
+    expect(acked.filter((id) => !stored.has(id))).toEqual([]);
+    expect(stored.size).toBe(acked.length);
   });
 
   it.skipIf(!hasOpenssl())("serves HTTPS with --tls-cert and --tls-key", async () => {

@@ -51,12 +51,22 @@ export interface ChildCollector {
  * The CLI as a separate process, run from TypeScript source through tsx (so it
  * works in a clean checkout before any build), exactly as `npm start` runs the build.
  */
-export function spawnCollector(args: string[], env: Record<string, string | undefined> = {}): Promise<ChildCollector> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=source", "packages/collector/src/cli/main.ts", ...args],
-    { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
+export function spawnCollector(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { fileSizeLimitKiB?: number } = {},
+): Promise<ChildCollector> {
+  const node = [process.execPath, "--import", "tsx", "--conditions=source", "packages/collector/src/cli/main.ts", ...args];
+  // a file size limit (ulimit -f) makes a write past it fail with EFBIG: a real disk error, on demand
+  const [command, ...rest] =
+    options.fileSizeLimitKiB === undefined
+      ? node
+      : ["/bin/sh", "-c", `ulimit -f ${options.fileSizeLimitKiB} && exec "$@"`, "sh", ...node];
+  const child = spawn(command!, rest, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (c: Buffer) => {
     output += c.toString();

@@ -385,7 +385,8 @@ export class DuckDBEventStore implements EventStore {
       await this.#loadSealed(true).catch((error) => this.#parts.onError(error));
       await committer.run("CHECKPOINT").catch(() => {});
     });
-    await log.close();
+    // a stopped log may fail to close its files; the database must still be closed cleanly
+    await log.close().catch((error) => this.#parts.onError(error));
     await this.#reads.idle();
     await this.#parts.dashboard.close();
     for (const connection of this.#parts.connections) connection.closeSync();

@@ -135,3 +135,4 @@ describe("the DuckDB store's ingest log", () => {
     expect((await store.overview({})).installations).toBe(0);
   });
 });
+
