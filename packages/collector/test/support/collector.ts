@@ -56,7 +56,14 @@ export function spawnCollector(
   env: Record<string, string | undefined> = {},
   options: { fileSizeLimitKiB?: number } = {},
 ): Promise<ChildCollector> {
-  const node = [process.execPath, "--import", "tsx", "--conditions=source", "packages/collector/src/cli/main.ts", ...args];
+  const node = [
+    process.execPath,
+    "--import",
+    "tsx",
+    "--conditions=source",
+    "packages/collector/src/cli/main.ts",
+    ...args,
+  ];
   // a file size limit (ulimit -f) makes a write past it fail with EFBIG: a real disk error, on demand
   const [command, ...rest] =
     options.fileSizeLimitKiB === undefined

@@ -135,4 +135,3 @@ describe("the DuckDB store's ingest log", () => {
     expect((await store.overview({})).installations).toBe(0);
   });
 });
-
