@@ -91,6 +91,18 @@ describe("parseConfig", () => {
     expect(() => parse(["--clickhouse=not a url"])).toThrow(/must be a URL/);
   });
 
+  it("reads the ingest log's and the ClickHouse rollups' timing, with their defaults", () => {
+    expect(parse().ingestLog).toEqual({ intervalMs: 5000, maxEvents: 1_000_000 });
+    expect(parse(["--log-interval-ms=0", "--log-max-events=2000"]).ingestLog).toEqual({
+      intervalMs: 0,
+      maxEvents: 2000,
+    });
+    expect(() => parse(["--log-max-events=10"])).toThrow(/--log-max-events must be an integer from 1000/);
+    expect(parse().clickhouseSettleMs).toBe(60_000);
+    expect(parse([], { COLLECTOR_CLICKHOUSE_SETTLE_MS: "0" }).clickhouseSettleMs).toBe(0);
+    expect(() => parse(["--clickhouse-settle-ms=-1"])).toThrow(/--clickhouse-settle-ms must be an integer/);
+  });
+
   it("accepts the queue bound at exactly one full batch", () => {
     expect(parse(["--max-queued-events=500"]).limits.maxQueuedEvents).toBe(500);
   });

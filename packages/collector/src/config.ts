@@ -16,6 +16,8 @@ export interface CollectorConfig {
   dbPath: string;
   /** A ClickHouse URL: store events there instead of the DuckDB file (many replicas can share it). */
   clickhouseUrl: string | undefined;
+  /** ClickHouse store: how long after its last insert a day is answered from events rather than its rollup. */
+  clickhouseSettleMs: number;
   readToken: string | undefined;
   tls: { certPath: string; keyPath: string } | undefined;
   trustProxy: boolean | number | string;
@@ -65,6 +67,12 @@ export const SETTINGS: readonly Setting[] = [
     flag: "clickhouse",
     env: "COLLECTOR_CLICKHOUSE_URL",
     doc: "ClickHouse URL, http(s)://user:password@host:8123/database: store events there instead of the DuckDB file, so many collector replicas can share one store. Prefer the variable: flags show in `ps`.",
+  },
+  {
+    flag: "clickhouse-settle-ms",
+    env: "COLLECTOR_CLICKHOUSE_SETTLE_MS",
+    doc: "ClickHouse store: a day changed within this long is answered from events, not its rollup; keep it above the time an insert takes to become visible plus the clock skew between ClickHouse servers.",
+    fallback: "60000",
   },
   {
     flag: "read-token",
@@ -199,6 +207,7 @@ export function parseConfig(options: {
     port: integer("port", get("port")!, 0, 65_535),
     dbPath: get("db") === ":memory:" ? ":memory:" : resolve(cwd, get("db")!),
     clickhouseUrl: clickhouseUrl(get("clickhouse")),
+    clickhouseSettleMs: integer("clickhouse-settle-ms", get("clickhouse-settle-ms")!, 0, 86_400_000),
     readToken: readToken(get("read-token"), get("read-token-file"), cwd),
     tls: cert && key ? { certPath: resolve(cwd, cert), keyPath: resolve(cwd, key) } : undefined,
     trustProxy: trustProxy(get("trust-proxy")!),

@@ -20,6 +20,8 @@ export interface StartOptions {
   dbPath?: string;
   /** A ClickHouse URL to open instead of the DuckDB file, unless `store` is given (see store/clickhouse/connect.ts). */
   clickhouseUrl?: string | undefined;
+  /** For the store opened from `clickhouseUrl` (see ClickHouseStoreOptions.dashboardSettleMs). @default 60000 */
+  clickhouseSettleMs?: number | undefined;
   /** A store to use instead of opening `dbPath`; the collector closes it on close(). */
   store?: EventStore;
   /** DuckDB worker threads for the store opened from `dbPath`. @default one per core, less one for the event loop */
@@ -52,7 +54,7 @@ export async function startCollector(options: StartOptions): Promise<RunningColl
   const store =
     options.store ??
     (options.clickhouseUrl
-      ? await openClickHouseStore({ url: options.clickhouseUrl })
+      ? await openClickHouseStore({ url: options.clickhouseUrl, dashboardSettleMs: options.clickhouseSettleMs })
       : await DuckDBEventStore.open({
           path: options.dbPath ?? "./data/collector.duckdb",
           threads: options.duckdbThreads,

@@ -11,7 +11,10 @@ export function databaseOf(url: URL): string {
   return path === "" ? "default" : path;
 }
 
-export async function openClickHouseStore(options: { url: string }): Promise<ClickHouseEventStore> {
+export async function openClickHouseStore(options: {
+  url: string;
+  dashboardSettleMs?: number | undefined;
+}): Promise<ClickHouseEventStore> {
   const url = new URL(options.url);
   const database = databaseOf(url);
   const client = createClient({
@@ -23,5 +26,5 @@ export async function openClickHouseStore(options: { url: string }): Promise<Cli
     max_open_connections: 16,
     request_timeout: 60_000,
   });
-  return ClickHouseEventStore.open({ client, database });
+  return ClickHouseEventStore.open({ client, database, dashboardSettleMs: options.dashboardSettleMs });
 }
