@@ -11,7 +11,6 @@
  */
 import { CollectorError } from "../http/errors.js";
 import type { EventStore, IngestBatch, InsertResult } from "../store/event-store.js";
-import { dedupeGroup } from "./dedupe.js";
 
 export interface CommitInfo {
   batches: number;
@@ -168,16 +167,9 @@ export class IngestQueue {
    * took 12-14% of the event loop at 256 connections).
    */
   #handOff(group: Pending[]): Promise<InsertResult[]> {
-    const all = group.map((p) => p.batch!);
+    const batches = group.map((p) => p.batch!);
     for (const p of group) p.batch = undefined;
-    const { store } = this.#options;
-    if (store.dedupesWithinCall) return store.insert(all);
-    const { batches, repeated } = dedupeGroup(all);
-    return store
-      .insert(batches)
-      .then((results) =>
-        results.map((r, i) => ({ accepted: r.accepted, duplicates: r.duplicates + (repeated[i] ?? 0) })),
-      );
+    return this.#options.store.insert(batches);
   }
 
   #takeGroup(): Pending[] {

@@ -100,21 +100,16 @@ export interface EventStore extends DashboardStore {
    * event whose id is already stored is skipped. It is counted as a duplicate
    * when the store recognizes it as one at once; a store may recognize old
    * repeats only later, and stores them once all the same (the DuckDB store's
-   * window of recent ids, see duckdb/recent-ids.ts). Ids are unique within one
-   * call (the ingest queue guarantees it, unless the store says it needs no
-   * help: `dedupesWithinCall`). One result per batch, in order.
+   * window of recent ids, see duckdb/recent-ids.ts). An id may repeat within
+   * one call (a retry in flight beside its original): the first occurrence is
+   * stored and the others count as duplicates of their batch. One result per
+   * batch, in order.
    * Calls may overlap (the queue keeps up to two groups in flight); the store
    * must apply them as if one after the other, in call order, so a later call
    * sees the events of an earlier one as duplicates. Every read must see every
    * batch whose insert resolved before the read began.
    */
   insert(batches: readonly IngestBatch[]): Promise<InsertResult[]>;
-  /**
-   * True when insert() itself stores the first of several events with one id
-   * in a call and counts the others as duplicates of their batch, so the queue
-   * can skip its own pass over the group's ids.
-   */
-  readonly dedupesWithinCall?: boolean;
   overview(range: TimeRange): Promise<Overview>;
   /** The most recently received events, newest first. */
   recentEvents(query: RecentEventsQuery): Promise<StoredEvent[]>;

@@ -90,6 +90,24 @@ describe("the id secret", () => {
   });
 });
 
+describe("inserts", () => {
+  it("store an id repeated within one call once, counting the repeat on its batch", async () => {
+    const store = await session.openStore();
+    try {
+      const batch = ingestBatch({ events: 3 });
+      const overlapping = { ...batch, events: [batch.events[0]!, ...ingestBatch({ events: 2 }).events] };
+      expect(await store.insert([batch, overlapping, batch])).toEqual([
+        { accepted: 3, duplicates: 0 },
+        { accepted: 2, duplicates: 1 },
+        { accepted: 0, duplicates: 3 },
+      ]);
+      expect((await store.overview({})).events.api_request).toBe(5 * 3);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("open and close", () => {
   it("refuses a database name that is not an identifier", async () => {
     await expect(ClickHouseEventStore.open({ client: session.client(), database: "x; DROP TABLE y" })).rejects.toThrow(

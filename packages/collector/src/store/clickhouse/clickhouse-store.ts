@@ -34,6 +34,7 @@ import { queryErrors } from "./dashboard/query-errors.js";
 import { queryInstallations } from "./dashboard/query-installations.js";
 import { queryRequests } from "./dashboard/query-requests.js";
 import { ClickHouseRollups } from "./dashboard/rollups.js";
+import { dedupeGroup } from "./dedupe-group.js";
 import { insertGroup } from "./insert-group.js";
 import { eraseInstallation, queryOverview, queryRecent } from "./queries.js";
 import { loadSecret, migrate } from "./schema.js";
@@ -116,9 +117,10 @@ export class ClickHouseEventStore implements EventStore {
       const base = Math.max(this.#now() * 1000, this.#lastStamp + 1);
       this.#lastStamp = base + Math.max(0, batches.length - 1);
       const receivedAtMicros = batches.map((_, i) => base + i);
-      const results = await insertGroup({ client: this.#client, db: this.#db, batches, receivedAtMicros });
+      const { batches: unique, repeated } = dedupeGroup(batches);
+      const results = await insertGroup({ client: this.#client, db: this.#db, batches: unique, receivedAtMicros });
       this.#rollups.noteWrite();
-      return results;
+      return results.map((r, i) => ({ accepted: r.accepted, duplicates: r.duplicates + (repeated[i] ?? 0) }));
     });
   }
 

@@ -46,8 +46,7 @@ describe("DuckDBEventStore", () => {
     ]);
   });
 
-  it("stores an id repeated within one call once, counting the repeat on its batch (dedupesWithinCall)", async () => {
-    expect(store.dedupesWithinCall).toBe(true);
+  it("stores an id repeated within one call once, counting the repeat on its batch", async () => {
     const batch = ingestBatch({ events: 3 });
     const overlapping = { ...batch, events: [batch.events[0]!, ...ingestBatch({ events: 2 }).events] };
     expect(await store.insert([batch, overlapping, batch])).toEqual([

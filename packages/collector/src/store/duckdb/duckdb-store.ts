@@ -104,8 +104,6 @@ interface Parts {
 
 export class DuckDBEventStore implements EventStore {
   readonly idSecret: Uint8Array;
-  /** Its window of recent ids (see #append) catches a repeat within a group like one across groups. */
-  readonly dedupesWithinCall = true;
   readonly #parts: Parts;
   readonly #reads = new Serial();
   /** Inserts, one at a time in call order: each sees the ids of the ones before as repeats. */

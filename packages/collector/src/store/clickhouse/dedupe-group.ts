@@ -1,10 +1,11 @@
 /**
- * Duplicates within one commit group: two batches in flight together can carry
+ * Duplicates within one insert call: two batches in flight together can carry
  * the same event (a client retried before its first attempt was answered), and
  * a single batch can repeat an id. The first occurrence wins; the store then
- * skips ids it already holds.
+ * skips ids it already holds. (The DuckDB store's window of recent ids does
+ * this as it claims each id.)
  */
-import type { IngestBatch } from "../store/event-store.js";
+import type { IngestBatch } from "../event-store.js";
 
 export interface DedupedGroup {
   batches: IngestBatch[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ingestBatch } from "../../test/support/batches.js";
-import { dedupeGroup } from "./dedupe.js";
+import { ingestBatch } from "../../../test/support/batches.js";
+import { dedupeGroup } from "./dedupe-group.js";
 
 describe("dedupeGroup", () => {
   it("keeps the first occurrence of an id, within a batch and across batches", () => {
