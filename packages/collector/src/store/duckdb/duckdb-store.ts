@@ -115,8 +115,6 @@ export class DuckDBEventStore implements EventStore {
   readonly #sealed: Segment[] = [];
   /** What each segment written by this process holds, until it is loaded. */
   readonly #summaries = new Map<number, SegmentSummary>();
-  /** Acknowledged events not yet loaded into DuckDB. */
-  #unloaded = 0;
   #loadQueued = false;
   #timer: NodeJS.Timeout | undefined;
   /** The number of the next batch; assigned in call order, which is also load order. Set by open(). */
@@ -169,15 +167,11 @@ export class DuckDBEventStore implements EventStore {
     }
   }
 
-  /** Acknowledged events that DuckDB has not loaded yet. */
+  /** Acknowledged events that DuckDB has not loaded yet: those of the segments this process wrote and has not loaded. */
   get unloadedEvents(): number {
-    return this.#unloaded;
-  }
-
-  /** Loads everything the ingest log holds into DuckDB now (every read does this first by itself). */
-  loadLog(): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error("the store is closed"));
-    return this.#loadNow();
+    let events = 0;
+    for (const summary of this.#summaries.values()) events += summary.events;
+    return events;
   }
 
   insert(batches: readonly IngestBatch[]): Promise<InsertResult[]> {
@@ -194,7 +188,7 @@ export class DuckDBEventStore implements EventStore {
       const reason = unstorable(batch);
       if (reason) throw new Error(`the group cannot be stored: ${reason}`);
     }
-    while (this.#unloaded >= this.#parts.logOptions.maxEvents) await this.#loadNow();
+    while (this.unloadedEvents >= this.#parts.logOptions.maxEvents) await this.#loadNow();
     const results: InsertResult[] = [];
     const fresh: { batch: IngestBatch; number: number }[] = [];
     const range = { minId: "", maxId: "", minTs: 0, maxTs: 0 };
@@ -226,7 +220,6 @@ export class DuckDBEventStore implements EventStore {
     const { segment, durable } = written;
     this.#recent.wroteTo(segment);
     this.#summarize(segment, count, { ...range, firstBatch: fresh[0]!.number, lastBatch: fresh.at(-1)!.number });
-    this.#unloaded += count;
     this.#scheduleLoad();
     return { results, durable };
   }
@@ -248,7 +241,7 @@ export class DuckDBEventStore implements EventStore {
 
   /** A full block loads at once; a smaller one after the interval (a read loads it sooner). */
   #scheduleLoad(): void {
-    if (this.#unloaded >= this.#parts.logOptions.blockEvents) {
+    if (this.unloadedEvents >= this.#parts.logOptions.blockEvents) {
       this.#kick();
       return;
     }
@@ -289,13 +282,11 @@ export class DuckDBEventStore implements EventStore {
     if (log.broken) throw log.broken;
     while (this.#sealed.length > 0) {
       const segment = this.#sealed[0]!;
-      // a leftover from an earlier process is summarized from its files; its events were never counted here
-      const live = this.#summaries.get(segment.number);
-      const summary = live ?? (await summarizeSegment(committer, segment));
+      // a leftover from an earlier process is summarized from its files
+      const summary = this.#summaries.get(segment.number) ?? (await summarizeSegment(committer, segment));
       await loadSegment(committer, segment, summary);
       this.#sealed.shift();
       this.#summaries.delete(segment.number);
-      if (live) this.#unloaded -= live.events;
       this.#recent.loaded(segment.number);
       // lets a dashboard read skip its query for new batches when there are none
       if (summary.range) dashboard.noteCommitted(summary.range.lastBatch);
@@ -305,7 +296,7 @@ export class DuckDBEventStore implements EventStore {
 
   /** Before a read: load what was acknowledged, so the read sees it; a failed load leaves the read on what is loaded. */
   async #sync(): Promise<void> {
-    if (this.#unloaded === 0 && this.#sealed.length === 0) return;
+    if (this.#summaries.size === 0 && this.#sealed.length === 0) return;
     await this.#loadNow().catch((error) => this.#parts.onError(error));
   }
 

@@ -121,11 +121,6 @@ export class RecentIds {
     this.#previous = new IdTable(slots);
   }
 
-  has(id: string): boolean {
-    parseId(id, this.#scratch);
-    return this.#current.has(this.#scratch) || this.#previous.has(this.#scratch);
-  }
-
   /** Records the id unless it is here already; true when it is new. */
   claim(id: string): boolean {
     parseId(id, this.#scratch);
