@@ -97,7 +97,9 @@ describe("parseConfig", () => {
       intervalMs: 0,
       maxEvents: 2000,
     });
-    expect(() => parse(["--log-max-events=10"])).toThrow(/--log-max-events must be an integer from 1000/);
+    // the bounds themselves: 1000 events at the least, a 0 ms interval (load at once) allowed
+    expect(parse(["--log-max-events=1000"]).ingestLog.maxEvents).toBe(1000);
+    expect(() => parse(["--log-max-events=999"])).toThrow(/--log-max-events must be an integer from 1000/);
     expect(parse().clickhouseSettleMs).toBe(60_000);
     expect(parse([], { COLLECTOR_CLICKHOUSE_SETTLE_MS: "0" }).clickhouseSettleMs).toBe(0);
     expect(() => parse(["--clickhouse-settle-ms=-1"])).toThrow(/--clickhouse-settle-ms must be an integer/);
