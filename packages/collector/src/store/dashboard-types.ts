@@ -89,6 +89,21 @@ export interface BreakdownsAggregate {
   databaseAdapter: InstallationGroup[];
 }
 
+/** Breakdowns with no group yet, for a store to fill in. */
+export function emptyBreakdowns(active: number): BreakdownsAggregate {
+  return {
+    active,
+    runtime: [],
+    runtimeVersion: [],
+    framework: [],
+    environment: [],
+    configured: 0,
+    betterAuthVersion: [],
+    databaseKind: [],
+    databaseAdapter: [],
+  };
+}
+
 export interface AdoptionAggregate {
   active: number;
   /** Active installations with a known configuration (see BreakdownsAggregate.configured). */

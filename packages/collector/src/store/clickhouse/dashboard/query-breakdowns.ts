@@ -4,7 +4,12 @@
  * in range) and by configuration (Better Auth version, database kind and
  * adapter of its latest init; those without one count under null).
  */
-import type { BreakdownsAggregate, DashboardQuery, InstallationGroup } from "../../dashboard-types.js";
+import {
+  type BreakdownsAggregate,
+  type DashboardQuery,
+  emptyBreakdowns,
+  type InstallationGroup,
+} from "../../dashboard-types.js";
 import { num, Params, str } from "../sql.js";
 import { configsSql } from "./config-sql.js";
 import { countActive, daysOf, filterOf, type PanelContext, rollup, selectAll } from "./panel-sql.js";
@@ -54,17 +59,7 @@ export async function queryBreakdowns(context: PanelContext, query: DashboardQue
     countActive(context, query),
   ]);
 
-  const out: BreakdownsAggregate = {
-    active,
-    runtime: [],
-    runtimeVersion: [],
-    framework: [],
-    environment: [],
-    configured: 0,
-    betterAuthVersion: [],
-    databaseKind: [],
-    databaseAdapter: [],
-  };
+  const out = emptyBreakdowns(active);
   for (const row of [...runtimes, ...versions, ...frameworks, ...environments])
     out[row.dim as Dimension].push({ value: str(row.value), installations: num(row.n) });
   for (const row of configRows) {

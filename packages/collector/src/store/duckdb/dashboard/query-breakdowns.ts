@@ -11,7 +11,12 @@
  * configuration rows come from the population table (query-population.ts),
  * which the caller has built for this query.
  */
-import type { BreakdownsAggregate, DashboardQuery, InstallationGroup } from "../../dashboard-types.js";
+import {
+  type BreakdownsAggregate,
+  type DashboardQuery,
+  emptyBreakdowns,
+  type InstallationGroup,
+} from "../../dashboard-types.js";
 import { dayRange, instIn, num, type PanelContext, Params, rows, segmentCondition, str } from "./dashboard-sql.js";
 
 type ContextDimension = "runtime" | "runtimeVersion" | "framework" | "environment";
@@ -79,17 +84,7 @@ export async function queryBreakdowns(context: PanelContext, query: DashboardQue
     new Params(),
   );
 
-  const out: BreakdownsAggregate = {
-    active: 0,
-    runtime: [],
-    runtimeVersion: [],
-    framework: [],
-    environment: [],
-    configured: 0,
-    betterAuthVersion: [],
-    databaseKind: [],
-    databaseAdapter: [],
-  };
+  const out = emptyBreakdowns(0);
   for (const [dimension, map] of counts) {
     for (const [value, installations] of map) out[dimension].push({ value, installations });
   }
