@@ -24,7 +24,7 @@ import { DuckDBEventStore } from "../packages/collector/src/store/duckdb/duckdb-
 import type { IngestBatch } from "../packages/collector/src/store/event-store.js";
 import { DAY, FIXTURE_OPTIONS, ms, PANELS, START, views } from "./lib/dashboard-views.js";
 import { loadAverage, median, percentile, writeSection } from "./lib/report.js";
-import { writeSyntheticEvents } from "./lib/synthetic-events.js";
+import { createSyntheticStore } from "./lib/synthetic-events.js";
 
 const COMMAND = "node --import tsx --conditions=source bench/dashboard-queries.ts";
 const { values } = parseArgs({
@@ -47,19 +47,14 @@ const dir = values.db ? undefined : mkdtempSync(join(tmpdir(), "dashboard-bench-
 const path = values.db ?? join(dir!, "events.duckdb");
 let generation: { seconds: number; events: number; batches: number; installationDays: number } | undefined;
 if (!existsSync(path)) {
-  const created = await DuckDBEventStore.open({ path });
-  await created.close();
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
   const started = performance.now();
-  const written = await writeSyntheticEvents(connection, {
+  const { instance, connection, written } = await createSyntheticStore(path, {
     events: EVENTS,
     installations: Number(values.installations),
     days: DAYS,
     routes: Number(values.routes),
     startMs: START,
   });
-  await connection.run("CHECKPOINT");
   generation = { seconds: (performance.now() - started) / 1000, ...written };
   connection.closeSync();
   instance.closeSync();

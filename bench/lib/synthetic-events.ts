@@ -17,7 +17,8 @@
  */
 
 import { KNOWN_PLUGINS, LATENCY_BUCKETS_MS } from "@better-auth-telemetry/protocol";
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBEventStore } from "../../packages/collector/src/store/duckdb/duckdb-store.js";
 
 export interface SyntheticOptions {
   events: number;
@@ -242,6 +243,28 @@ function routeSql(u: string, routes: number): { index: string; template: string 
   const template = `CASE WHEN ri < ${REAL_ROUTES.length} THEN ${list(REAL_ROUTES)}[ri + 1]
     ELSE '/plugin' || (ri // 10)::VARCHAR || '/op' || (ri % 10)::VARCHAR END`;
   return { index, template };
+}
+
+/**
+ * Creates a collector's DuckDB file at `path` (its schema, as the collector
+ * migrates it), fills it with writeSyntheticEvents and checkpoints it. The
+ * connection stays open for what the caller does next; close it and the
+ * instance when done.
+ */
+export async function createSyntheticStore(
+  path: string,
+  options: SyntheticOptions,
+): Promise<{
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  written: Awaited<ReturnType<typeof writeSyntheticEvents>>;
+}> {
+  await (await DuckDBEventStore.open({ path })).close();
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  const written = await writeSyntheticEvents(connection, options);
+  await connection.run("CHECKPOINT");
+  return { instance, connection, written };
 }
 
 /**
