@@ -21,7 +21,6 @@ const collector = await startCollector({
   store,
   limits: { perIp: { perSecond: 0, burst: 0 }, perInstallation: { perSecond: 0, burst: 0 } },
 });
-process.stdout.write(`better-auth-telemetry-collector listening on ${collector.url} (ClickHouse: chdb ${path})\n`);
 process.once("SIGTERM", () => {
   collector.close().then(
     () => process.exit(0),
@@ -31,3 +30,5 @@ process.once("SIGTERM", () => {
     },
   );
 });
+// printed after the handler is in: the harness may signal as soon as it reads the URL
+process.stdout.write(`better-auth-telemetry-collector listening on ${collector.url} (ClickHouse: chdb ${path})\n`);

@@ -148,6 +148,16 @@ describe("better-auth-telemetry-collector serve", () => {
     }
   });
 
+  it("exits 0 when signalled the moment it prints its URL", async () => {
+    // the signal handlers must be in place before the line a supervisor waits for;
+    // printed first, about one start in six died of the default SIGTERM action
+    for (let n = 0; n < 8; n++) {
+      const collector = await serve(["--db=:memory:"]);
+      collector.child.kill("SIGTERM");
+      expect(await collector.exited).toBe(0);
+    }
+  });
+
   it("drains on SIGTERM: in-flight batches are committed and answered, then it exits 0", async () => {
     const db = dir.file("drain.duckdb");
     const collector = await serve([`--db=${db}`]);

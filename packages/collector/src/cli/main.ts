@@ -34,15 +34,8 @@ async function main(argv: string[]): Promise<number> {
 
   const collector = await startCollector(config);
   const log = collector.app.log;
-  const storeName = config.clickhouseUrl
-    ? `ClickHouse: ${describeClickHouse(config.clickhouseUrl)}`
-    : `DuckDB: ${config.dbPath === ":memory:" ? "in memory" : config.dbPath}`;
-  process.stdout.write(`better-auth-telemetry-collector listening on ${collector.url} (${storeName})\n`);
-  const visibility = config.publicMode ? `public, groups under ${config.publicMode.k} installations hidden` : "private";
-  process.stdout.write(`dashboard: ${collector.url}/ (${visibility})\n`);
-  if (!config.readToken) log.info("no read token: the read API and /metrics answer loopback clients only");
-
-  return new Promise<number>((resolve) => {
+  // Handlers go in before the URL is printed: whoever reads that line may signal at once.
+  const exitCode = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {
@@ -72,6 +65,15 @@ async function main(argv: string[]): Promise<number> {
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
   });
+
+  const storeName = config.clickhouseUrl
+    ? `ClickHouse: ${describeClickHouse(config.clickhouseUrl)}`
+    : `DuckDB: ${config.dbPath === ":memory:" ? "in memory" : config.dbPath}`;
+  process.stdout.write(`better-auth-telemetry-collector listening on ${collector.url} (${storeName})\n`);
+  const visibility = config.publicMode ? `public, groups under ${config.publicMode.k} installations hidden` : "private";
+  process.stdout.write(`dashboard: ${collector.url}/ (${visibility})\n`);
+  if (!config.readToken) log.info("no read token: the read API and /metrics answer loopback clients only");
+  return exitCode;
 }
 
 /** The ClickHouse URL without its credentials, for the start-up line. */
