@@ -16,7 +16,7 @@ function describeType(field: Field): string {
     case "enum":
       return `one of ${field.values.map(code).join(", ")}`;
     case "string":
-      return `string ≤ ${field.maxLength}, matching ${code(field.pattern.source)}${field.screened ? ", screened" : ""}`;
+      return `string ≤ ${field.maxLength}, matching ${code(field.pattern.source)}${field.screened === "segments" ? ", each segment screened" : field.screened ? ", screened" : ""}`;
     case "int":
       return `integer ${field.min}…${field.max}`;
     case "number":

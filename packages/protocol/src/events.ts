@@ -28,8 +28,11 @@ const route = (required: boolean) =>
   str("Route template (`/sign-in/email`, `/callback/:id`), `*` for routes the app does not define.", {
     pattern: ROUTE,
     maxLength: 128,
+    screened: "segments",
     required,
   });
+/** The route declaration on its own, for code that must know in advance whether a route may travel. */
+export const ROUTE_FIELD = route(false);
 const status = (required: boolean) => int("HTTP status code.", { min: 100, max: 599, required });
 const provider = enumOf(SOCIAL_PROVIDERS, "Social provider id for social sign-in; `custom` for generic OAuth and SSO.");
 

@@ -16,12 +16,17 @@ export interface EnumField extends FieldBase {
   values: readonly string[];
 }
 
-/** A string that must match `pattern` whole; `screened` also runs the personal-data detectors. */
+/**
+ * A string that must match `pattern` whole. `screened` also runs the personal-data
+ * detectors over it; `"segments"` runs them over each literal segment of a route
+ * (between slashes, `:param` placeholders skipped), so that words of different
+ * segments never read together as one token.
+ */
 export interface StringField extends FieldBase {
   kind: "string";
   pattern: RegExp;
   maxLength: number;
-  screened?: boolean;
+  screened?: boolean | "segments";
 }
 
 export interface IntField extends FieldBase {

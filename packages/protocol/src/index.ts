@@ -22,6 +22,7 @@ export { ERROR_CODE, ERROR_TYPE, ROUTE, SEMVER, UUID } from "./patterns.js";
 export {
   type Drop,
   isEventType,
+  isReportableRoute,
   type OnDrop,
   sanitize,
   sanitizeAdditionalData,

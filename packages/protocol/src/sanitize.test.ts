@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sanitizeAdditionalData, sanitizeEnvelope, sanitizeEvent } from "./sanitize.js";
+import { isReportableRoute, sanitizeAdditionalData, sanitizeEnvelope, sanitizeEvent } from "./sanitize.js";
 
 const id = "01920000-0000-7000-8000-000000000000";
 
@@ -130,5 +130,52 @@ describe("sanitizeEnvelope", () => {
       context: { runtime: "node", environment: "production" },
     });
     expect(sanitizeEnvelope({ ...envelope, installationId: "web-1.acme.io" })).toBeUndefined();
+  });
+});
+
+describe("isReportableRoute", () => {
+  it.each([
+    "*",
+    "/",
+    "/:custom",
+    "/:virtual",
+    "/sign-in/email",
+    "/callback/:id",
+    "/reset-password/:token",
+    "/.well-known/openid-configuration",
+    "/oauth2/callback/:providerId",
+    "/two-factor/generate-backup-codes",
+    "/organization/get-active-member-role",
+    "/multi-session/list-device-sessions",
+    "/email-otp/check-verification-otp",
+    "/phone-number/request-password-reset",
+    "/siwe/get-nonce",
+    "/jwks",
+  ])("lets the route template %s travel", (route) => {
+    expect(isReportableRoute(route)).toBe(true);
+  });
+
+  it.each([
+    ["/acme.io", "a domain"],
+    ["/callback/login.example.com", "a domain"],
+    ["/user/abcdef01-2345-6789-abcd-ef01234abcde", "a lower-case UUID"],
+    ["/reset-password/a9f8e7d6c5b4a3928f1706f5e4d3c2b1a0", "a hex token"],
+    ["/verify/a1234567", "a long number"],
+    ["/session/deadbeefdeadbeefdeadbeefdeadbeef", "an unbroken run of 32 letters"],
+  ])("refuses %s, which is shaped like a route but holds %s", (route) => {
+    expect(isReportableRoute(route)).toBe(false);
+    const event = sanitizeEvent({ id, type: "error", ts: 1, props: { code: "NOT_FOUND", count: 1, route } });
+    expect(event?.props).toEqual({ code: "NOT_FOUND", count: 1 });
+  });
+
+  it("takes an unbroken run of 19 letters and digits in a segment, and refuses one of 20", () => {
+    expect(isReportableRoute(`/x/${"a".repeat(19)}`)).toBe(true);
+    expect(isReportableRoute(`/x/${"a".repeat(20)}`)).toBe(false);
+    expect(isReportableRoute(`/x/${"a".repeat(10)}-${"b".repeat(10)}`)).toBe(true);
+  });
+
+  it("screens each segment on its own: words of two segments never read as one token", () => {
+    // read as one string, "/oauth2/v2/get-session-token" holds a 16-character run with two digits
+    expect(isReportableRoute("/oauth2/v2/get-session-token")).toBe(true);
   });
 });

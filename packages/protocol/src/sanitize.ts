@@ -7,7 +7,7 @@
 import { EVENT_TYPES, type EventType } from "./catalog.js";
 import { detectPersonalData } from "./detectors.js";
 import { ADDITIONAL_DATA, ENVELOPE, EVENT_HEADER } from "./envelope.js";
-import { EVENT_PROPS } from "./events.js";
+import { EVENT_PROPS, ROUTE_FIELD } from "./events.js";
 import type { Field, RecordField, StringField } from "./fields.js";
 
 /** Why a value was dropped, for debug output and the collector's metrics. Never includes the value. */
@@ -26,9 +26,23 @@ function checkString(field: StringField, value: unknown): string | undefined {
   if (typeof value !== "string") return "not a string";
   if (value.length > field.maxLength) return "too long";
   if (!field.pattern.test(value)) return "does not match its pattern";
+  if (field.screened === "segments") return screenSegments(value);
   if (field.screened) {
     const found = detectPersonalData(value);
     if (found) return `looks like ${found}`;
+  }
+  return undefined;
+}
+
+/** Whether a route may travel as it is: its pattern, then each segment through the detectors. */
+export const isReportableRoute = (route: string): boolean => checkString(ROUTE_FIELD, route) === undefined;
+
+/** A route's literal segments through the detectors: `/acme.io` and `/user/<uuid>` match ROUTE but may not travel. */
+function screenSegments(route: string): string | undefined {
+  for (const segment of route.split("/")) {
+    if (segment === "" || segment.startsWith(":")) continue;
+    const found = detectPersonalData(segment);
+    if (found) return `a segment looks like ${found}`;
   }
   return undefined;
 }

@@ -5,7 +5,7 @@
  * path itself, as better-call does, so requests that Better Auth answers before
  * any endpoint runs (rate-limited 429s, disabled paths) keep their route too.
  */
-import { ROUTE } from "@better-auth-telemetry/protocol";
+import { isReportableRoute } from "@better-auth-telemetry/protocol";
 
 /** Every path the app does not define shares this one bucket. */
 export const UNKNOWN_ROUTE = "*";
@@ -82,7 +82,7 @@ export function createRouteTable(options: RouteTableOptions): RouteTable {
 
   const report = (path: string | undefined): string => {
     if (path === undefined) return VIRTUAL_ROUTE;
-    return customPaths.has(path) || !ROUTE.test(path) ? CUSTOM_ROUTE : path;
+    return customPaths.has(path) || !isReportableRoute(path) ? CUSTOM_ROUTE : path;
   };
 
   for (const endpoint of options.endpoints) {

@@ -30,6 +30,10 @@ const hostile = fc
       .map((s) => `better-auth.session_token=${s}`),
     hex(32).filter((s) => /\d.*\d/.test(s) && /[a-f]/.test(s)),
     fc.stringMatching(/^\+?[0-9]{10,14}$/),
+    // shaped like route templates (lower case, a leading slash), so only the route screen stands in their way
+    fc.domain().map((d) => `/${d}`),
+    fc.uuid().map((u) => `/user/${u}`),
+    hex(24).map((s) => `/session/${s}`),
     fc.constantFrom(
       "/user/jane.doe@example.com",
       "/reset-password/9f8e7d6c5b4a39281706f5e4d3c2b1a0",
@@ -86,6 +90,10 @@ describe("privacy", () => {
         // and the same hostile values in the one free-form place a well-behaved caller uses
         t.track("api_request", { route: values[0]!, method: "GET", status: 200, durationMs: 1 });
         t.track("error", { code: values[1], type: values[2], route: values[3] });
+        for (const v of values) {
+          t.track("api_request", { route: v, method: "POST", status: 201, durationMs: 1 });
+          t.track("error", { code: "NOT_FOUND", status: 404, route: v });
+        }
         await t.shutdown({ timeoutMs: 2000 });
         const sent = sink.requests
           .slice(before)

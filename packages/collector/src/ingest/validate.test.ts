@@ -53,6 +53,26 @@ describe("toIngestBatch", () => {
     expect(result.droppedFields).toBeGreaterThanOrEqual(4);
   });
 
+  it("drops routes shaped like templates that hold a domain, a UUID or a token, as the client does", () => {
+    const routes = ["/acme.io", "/user/abcdef01-2345-6789-abcd-ef01234abcde", `/session/${"deadbeef".repeat(4)}`];
+    const withRoute = (type: "api_request" | "error", route: string) => {
+      const event = wireEvent(type);
+      event.props.route = route;
+      return event;
+    };
+    const requests = routes.map((route) => withRoute("api_request", route));
+    const errors = routes.map((route) => withRoute("error", route));
+    const result = check({}, [...requests, ...errors, withRoute("api_request", "/sign-in/email")]);
+    expect(result.batch.events.map((e) => [e.type, e.props.route])).toEqual([
+      ["error", undefined],
+      ["error", undefined],
+      ["error", undefined],
+      ["api_request", "/sign-in/email"],
+    ]);
+    expect(result.droppedEvents).toBe(3);
+    expect(JSON.stringify(result.batch)).not.toMatch(/acme|abcdef01|deadbeef/);
+  });
+
   it("drops an event whose required field fails, keeping the rest", () => {
     const bad = wireEvent("auth_success");
     bad.props.method = "telepathy";
