@@ -22,6 +22,16 @@ import { SDK_VERSION } from "./version.js";
 
 /** How long a process that ran out of work waits for its last batch (`beforeExit`). */
 const EXIT_FLUSH_MS = 1_000;
+/** setTimeout's ceiling: a longer delay fires at once, with a warning on the host's stderr. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A caller's `{ timeoutMs }`, or `fallback` for anything that is not a usable number of milliseconds. */
+function deadlineOf(options: unknown, fallback: number): number {
+  const ms =
+    typeof options === "object" && options !== null ? (options as { timeoutMs?: unknown }).timeoutMs : undefined;
+  if (typeof ms !== "number" || Number.isNaN(ms)) return fallback;
+  return Math.min(Math.max(ms, 0), MAX_TIMER_MS);
+}
 
 function once<T>(fn: () => Promise<T>): () => Promise<T> {
   let memo: Promise<T> | undefined;
@@ -66,7 +76,8 @@ function forgetUrl(endpoint: string, id: string): string {
 }
 
 function makeIdentity(options: TelemetryOptions, config: ResolvedConfig) {
-  return once<Identity>(() => loadIdentity({ env: config.env, path: options.installationIdPath }));
+  // async, so that even reading the option (a throwing getter) ends in a rejection the callers handle
+  return once<Identity>(async () => loadIdentity({ env: config.env, path: options.installationIdPath }));
 }
 
 function disabledClient(options: TelemetryOptions, config: ResolvedConfig): Telemetry {
@@ -180,9 +191,10 @@ function enabledClient(options: TelemetryOptions, config: ResolvedConfig, logger
     if (queue.length) await within(handOff(delivery.drain()), EXIT_FLUSH_MS, true);
   });
 
-  const flush = async ({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}) => {
+  const flush = async (options?: { timeoutMs?: number }) => {
     try {
       if (stopped) return;
+      const timeoutMs = deadlineOf(options, 10_000);
       moveWindow();
       delivery.wake();
       // A round already running holds batches taken out of the queue: wait for it too.
@@ -216,11 +228,15 @@ function enabledClient(options: TelemetryOptions, config: ResolvedConfig, logger
     },
     status: () => ({ enabled: true, reason: config.reason, endpoint: config.endpoint, debug: config.debug }),
     flush,
-    async shutdown({ timeoutMs = 5_000 }: { timeoutMs?: number } = {}) {
+    async shutdown(options?: { timeoutMs?: number }) {
       if (stopped) return;
-      clearInterval(interval);
-      stopExitHook();
-      await flush({ timeoutMs });
+      try {
+        clearInterval(interval);
+        stopExitHook();
+        await flush({ timeoutMs: deadlineOf(options, 5_000) });
+      } catch {
+        // never into the host
+      }
       stopped = true;
       delivery.stopped = true;
       queue.clear();
@@ -236,17 +252,24 @@ function enabledClient(options: TelemetryOptions, config: ResolvedConfig, logger
 
 /** A telemetry client. Whatever it is given, it never throws and never blocks the host. */
 export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
+  // not an object (null, a number) reads as no options; a hostile one (a throwing proxy) switches telemetry off below
+  const given: TelemetryOptions = typeof options === "object" && options !== null ? options : {};
   let config: ResolvedConfig;
   try {
-    config = resolveConfig(options ?? {});
+    config = resolveConfig(given);
   } catch {
-    config = resolveConfig({ enabled: false });
+    config = { ...resolveConfig({ enabled: false }), reason: "invalid-options" };
   }
-  const logger = options?.logger ?? consoleLogger;
   try {
+    const logger = given.logger ?? consoleLogger;
     if (config.warning) logger.warn(config.warning);
-    return config.enabled ? enabledClient(options, config, logger) : disabledClient(options, config);
+    return config.enabled ? enabledClient(given, config, logger) : disabledClient(given, config);
   } catch {
-    return disabledClient({}, { ...config, enabled: false, reason: "internal-error" });
+    // a client that was to be off stays off for the reason that decided it
+    return disabledClient(given, {
+      ...config,
+      enabled: false,
+      reason: config.enabled ? "internal-error" : config.reason,
+    });
   }
 }

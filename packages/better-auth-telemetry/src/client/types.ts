@@ -98,7 +98,7 @@ export interface TrackInput {
 
 export interface TelemetryStatus {
   enabled: boolean;
-  /** The signal that decided: `env:BETTER_AUTH_TELEMETRY`, `env:DO_NOT_TRACK`, `option:enabled`, `test-runner`, `insecure-endpoint`, `invalid-endpoint`, `default`. */
+  /** The signal that decided: `env:BETTER_AUTH_TELEMETRY`, `env:DO_NOT_TRACK`, `option:enabled`, `test-runner`, `insecure-endpoint`, `invalid-endpoint`, `default`; `invalid-options` or `internal-error` when the options could not be read (telemetry is then off). */
   reason: string;
   /** Where batches go (only when enabled). */
   endpoint?: string;

@@ -187,7 +187,69 @@ describe("bounds", () => {
   });
 });
 
+describe("additionalData", () => {
+  it("merges what may travel into every batch and warns, once and without the value, about the rest", async () => {
+    const s = await sink();
+    const warnings: string[] = [];
+    const t = client({
+      endpoint: s.url,
+      additionalData: { region: "eu-west-1", replicas: 3, host: "app.acme.io", nested: { a: 1 } as never },
+      logger: { warn: (m) => warnings.push(m), debug() {} },
+    });
+    t.track("auth_success", { method: "email" });
+    await t.flush();
+    t.track("auth_failure", { method: "email" });
+    await t.flush();
+    expect(s.batches().map((b) => b.additionalData)).toEqual([
+      { region: "eu-west-1", replicas: 3 },
+      { region: "eu-west-1", replicas: 3 },
+    ]);
+    expect(warnings).toEqual([
+      "additionalData.host not sent: looks like domain",
+      "additionalData.nested not sent: not a string",
+    ]);
+    expect(`${warnings.join()}${s.allText()}`).not.toContain("acme");
+  });
+});
+
+describe("aggregation on the wire", () => {
+  it("sends 100,000 requests of one window as a few records, in a few kilobytes, every call counted", async () => {
+    const s = await sink();
+    const t = client({ endpoint: s.url });
+    const routes = ["/get-session", "/sign-in/email", "/sign-up/email", "/sign-out", "/callback/:id"];
+    for (let i = 0; i < 100_000; i++) {
+      t.track("api_request", { route: routes[i % 5]!, method: "POST", status: i % 7 ? 200 : 401, durationMs: i % 300 });
+    }
+    await t.flush();
+    const events = s.batches().flatMap((b) => b.events);
+    expect(events).toHaveLength(10); // 5 routes × 2 statuses
+    const counted = events.reduce((n, e) => n + (e.props.count as number), 0);
+    expect(counted).toBe(100_000);
+    for (const e of events) {
+      const { buckets } = e.props.duration as { buckets: number[] };
+      expect(buckets.reduce((a, b) => a + b, 0)).toBe(e.props.count);
+    }
+    const bytes = s.requests.reduce((n, r) => n + r.raw.length, 0);
+    expect(bytes).toBeLessThan(4096);
+  });
+});
+
 describe("debug and waitUntil", () => {
+  it("prints payloads instead of sending them when BETTER_AUTH_TELEMETRY_DEBUG=1", async () => {
+    const s = await sink();
+    const lines: string[] = [];
+    const t = client({
+      endpoint: s.url,
+      env: { BETTER_AUTH_TELEMETRY_DEBUG: "1" },
+      logger: { warn() {}, debug: (m) => lines.push(m) },
+    });
+    expect(t.status()).toMatchObject({ enabled: true, debug: true });
+    t.track("auth_success", { method: "email" });
+    await t.flush();
+    expect(s.requests).toHaveLength(0);
+    expect(lines.join("\n")).toContain('"auth_success"');
+  });
+
   it("prints payloads instead of sending them in debug mode", async () => {
     const s = await sink();
     const lines: string[] = [];
@@ -268,10 +330,37 @@ describe("never into the host", () => {
       for (const input of inputs) expect(() => t.track(type as "init", input as Record<string, unknown>)).not.toThrow();
     }
     await expect(t.flush({ timeoutMs: -1 as number })).resolves.toBeUndefined();
-    expect(() => createTelemetry(null as unknown as TelemetryOptions)).not.toThrow();
+    await expect(t.flush(null as never)).resolves.toBeUndefined();
+    await expect(t.flush(hostile as never)).resolves.toBeUndefined();
+    expect(() => createTelemetry(null as unknown as TelemetryOptions).status()).not.toThrow();
     expect(() =>
       createTelemetry({ endpoint: 5 as unknown as string, additionalData: hostile as Record<string, string> }),
     ).not.toThrow();
+    await expect(t.shutdown(null as never)).resolves.toBeUndefined();
+  });
+
+  it("survives options that throw when read: off, and every method still resolves", async () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("boom");
+        },
+        has() {
+          throw new Error("boom");
+        },
+      },
+    ) as TelemetryOptions;
+    let t: ReturnType<typeof createTelemetry> | undefined;
+    expect(() => {
+      t = createTelemetry(hostile);
+    }).not.toThrow();
+    expect(t!.status()).toMatchObject({ enabled: false, reason: "invalid-options" });
+    expect(() => t!.track("auth_success", { method: "email" })).not.toThrow();
+    await expect(t!.identity()).resolves.toBeUndefined();
+    await expect(t!.forget()).resolves.toBe(false);
+    await expect(t!.flush(null as never)).resolves.toBeUndefined();
+    await expect(t!.shutdown(null as never)).resolves.toBeUndefined();
   });
 });
 

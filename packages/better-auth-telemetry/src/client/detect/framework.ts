@@ -45,10 +45,14 @@ async function readJson(fs: Fs, path: string): Promise<Record<string, unknown> |
   }
 }
 
-/** The first framework the app depends on, and its installed version when readable. */
-export async function detectFramework(): Promise<FrameworkInfo> {
+/** The first framework the app in `cwd` (default: the working directory) depends on, and its installed version when readable. */
+export async function detectFramework(cwd?: string): Promise<FrameworkInfo> {
   const fs = builtin<{ promises: Fs }>("node:fs")?.promises;
-  const cwd = (nodeProcess() as { cwd?: () => string } | undefined)?.cwd?.();
+  try {
+    cwd ??= (nodeProcess() as { cwd?: () => string } | undefined)?.cwd?.();
+  } catch {
+    return {}; // the working directory was removed (uv_cwd ENOENT): nothing to read, and no reason to fail the batch
+  }
   if (!fs || !cwd) return {};
   const pkg = await readJson(fs, `${cwd}/package.json`);
   if (!pkg) return {};
