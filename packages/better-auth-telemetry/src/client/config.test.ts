@@ -73,7 +73,9 @@ describe("endpoint", () => {
   it.each([
     ["https://telemetry.example.com/v1/events", true],
     ["http://localhost:8787/v1/events", true],
-    ["http://app.localhost/v1/events", true],
+    // a name under .localhost is loopback only if the resolver says so: not taken on trust
+    ["http://app.localhost/v1/events", false],
+    ["http://localhost.example.com/v1/events", false],
     ["http://127.0.0.1/v1/events", true],
     ["http://127.255.0.9:9/v1/events", true],
     ["http://[::1]:8787/v1/events", true],

@@ -43,7 +43,8 @@ const TEST_RUNNER_SIGNALS: ReadonlyArray<[string, (v: string) => boolean]> = [
 /** Loopback hosts may use plain http: a local collector or a test sink never leaves the machine. */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h.endsWith(".localhost") || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+  // not `*.localhost`: whether such a name reaches loopback is up to the resolver, and plain http must not leave the machine
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** Why an endpoint must not be sent to, or undefined when it is fine. */
