@@ -9,6 +9,7 @@ import { dashboardPlugin } from "../dashboard/dashboard-plugin.js";
 import { decodeJsonBody } from "../ingest/decode.js";
 import { type CollectorMetrics, createMetrics } from "../metrics.js";
 import type { EventStore } from "../store/event-store.js";
+import { clientErrorHandler, serverFactory } from "./connection.js";
 import { installErrorHandling } from "./error-handler.js";
 import { CollectorError } from "./errors.js";
 import { hideRawEvents, type PublicMode } from "./public-mode.js";
@@ -74,9 +75,9 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
     bodyLimit: limits.maxBodyBytes,
     // our onRequest hook answers during shutdown, in our error format and with Retry-After
     return503OnClosing: false,
-    // slow-loris bodies cannot hold a connection forever
-    requestTimeout: 30_000,
-    ...(options.https ? { https: options.https } : {}),
+    // slow-loris requests are cut off in bounded time, and told so in our error format
+    serverFactory: serverFactory(options.https),
+    clientErrorHandler,
   }) as unknown as FastifyInstance;
 
   const services = createServices({

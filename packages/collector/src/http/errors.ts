@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  /** The request did not arrive whole within the server's request timeout (a slow-loris body, say). */
+  request_timeout: 408,
   /** The body on the wire is larger than allowed. */
   body_too_large: 413,
   /** The body inflates past the decoded limit (a gzip bomb, or just too much). */
@@ -31,6 +33,8 @@ export const ERROR_STATUS = {
   too_many_events: 413,
   unsupported_media_type: 415,
   unsupported_encoding: 415,
+  /** The request's headers are larger than Node's limit. */
+  headers_too_large: 431,
   /** Wrong types, unknown event types, missing required fields. */
   invalid_batch: 422,
   /** A protocol version this collector does not read. */
