@@ -1,4 +1,4 @@
-/** `npm run demo` as a user runs it: a collector, three app installations, traffic, a dashboard URL, a clean stop. */
+/** `npm run demo` as a user runs it: a collector, three app installations, traffic, a dashboard that fills in, a clean stop. */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -52,7 +52,7 @@ describe("npm run demo", () => {
     expect(Number(sent)).toBeGreaterThan(10);
   }, 120_000);
 
-  it("stops cleanly on Ctrl-C in the middle of the traffic", async () => {
+  it("fills the dashboard at the printed URL while the traffic runs, and stops cleanly on Ctrl-C", async () => {
     const port = await freePort();
     const child = spawn(
       process.execPath,
@@ -68,6 +68,23 @@ describe("npm run demo", () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     while (!/\d+s {2}requests [1-9]/.test(output)) await new Promise((r) => setTimeout(r, 100));
+
+    // the dashboard at the URL the demo printed fills in: all three installations, and the
+    // routes their traffic went through (the apps flush every 2 s)
+    const dashboard = /dashboard {3}(http:\/\/\S+)/.exec(output)?.[1];
+    expect(dashboard, output).toBe(`http://127.0.0.1:${port}/`);
+    let page = "";
+    for (let waited = 0; waited < 30_000; waited += 500) {
+      const res = await fetch(dashboard!);
+      expect(res.status).toBe(200);
+      page = await res.text();
+      if (/data-stat="installations\.active"[^>]*>3</.test(page) && page.includes("<code>/sign-in/email</code>")) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(page).toMatch(/data-stat="installations\.active"[^>]*>3</);
+    for (const route of ["/sign-up/email", "/sign-in/email", "/get-session"])
+      expect(page).toContain(`<code>${route}</code>`);
+
     const interruptedAt = Date.now();
     child.kill("SIGINT");
     expect(await exited).toBe(0);

@@ -12,8 +12,8 @@ import { drive } from "../../examples/hono-app/src/demo/traffic.js";
 import { type ChildCollector, spawnCollector } from "../../packages/collector/test/support/collector.js";
 import { tempDir } from "../../packages/collector/test/support/temp.js";
 import { APP_SECRET, GITHUB, startApp } from "./support/app.js";
-import { validBatch } from "./support/corpus.js";
-import { overview } from "./support/stored.js";
+import { leafPaths, setAt, validBatch } from "./support/corpus.js";
+import { overview, recent } from "./support/stored.js";
 import { sweep } from "./support/sweep.js";
 
 const dir = tempDir("bat-e2e-privacy-");
@@ -59,6 +59,33 @@ function piiBatch(value: string): Record<string, unknown> {
   };
 }
 
+/**
+ * Valid batches with `value` in one place only: each string field in turn, an
+ * additionalData key, an undeclared prop's key. The rest of each batch is
+ * valid, so the personal data travels beside data the collector keeps.
+ */
+function piiOneAtATime(value: string): Record<string, unknown>[] {
+  const shape = validBatch();
+  const strings = leafPaths(shape).filter(
+    (path) => typeof path.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)[k], shape) === "string",
+  );
+  return [
+    ...strings.map((path) => setAt(validBatch(), path, value)),
+    { ...validBatch(), additionalData: { region: "eu-west-1", [value]: "x" } },
+    setAt(validBatch(), ["events", 0, "props", value], 1),
+  ];
+}
+
+async function post(url: string, batch: Record<string, unknown>): Promise<number> {
+  const res = await fetch(`${url}/v1/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(batch),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
 describe("privacy sweep", () => {
   it("finds no personal data, secret, address or host anywhere the collector keeps or prints", async () => {
     collector = await spawnCollector([
@@ -76,22 +103,25 @@ describe("privacy sweep", () => {
     await app.telemetry.flush({ timeoutMs: 20_000 });
     await app.close();
 
-    const answers: number[] = [];
-    for (const value of PII) {
-      const res = await fetch(`${collector.url}/v1/events`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(piiBatch(value)),
-      });
-      answers.push(res.status);
-    }
-
     const stored = await overview(collector.url);
     expect(tally.signUps).toBeGreaterThan(10);
     expect(stored.events.auth_success).toBeGreaterThan(0);
     expect(stored.events.api_request).toBe(tally.requests);
+
+    const answers: number[] = [];
+    for (const value of PII) answers.push(await post(collector.url, piiBatch(value)));
+    const oneAtATime: number[] = [];
+    for (const value of PII)
+      for (const batch of piiOneAtATime(value)) oneAtATime.push(await post(collector.url, batch));
     // well-formed batches: accepted with the personal data dropped, or refused; never stored as sent
-    for (const status of answers) expect([200, 202, 400, 422]).toContain(status);
+    for (const status of [...answers, ...oneAtATime]) expect([200, 202, 400, 422]).toContain(status);
+    // most of the one-at-a-time batches were stored (without the field), so the sweep below
+    // searches rows that arrived beside personal data
+    expect(oneAtATime.filter((s) => s === 200).length).toBeGreaterThan(oneAtATime.length / 2);
+    const after = await overview(collector.url);
+    expect(after.installations).toBeGreaterThan(stored.installations);
+    // the sweep reads stored events through the API (up to 1,000): all of them must fit
+    expect((await recent(collector.url)).length).toBeLessThan(1000);
 
     const users = Array.from({ length: 20 }, (_, n) => [
       `demo-sweep-${n}@example.com`,

@@ -2,8 +2,10 @@
  * A corpus of hostile requests for the collector: generated mutations of a
  * valid batch (every field given every wrong type), unknown event types, and
  * hand-written cases (malformed JSON, huge and deep bodies, gzip bombs,
- * prototype-pollution keys, wrong content types). Every one of them must be
- * refused with a 4xx and store nothing.
+ * prototype-pollution keys, wrong content types, personal data and secrets in
+ * every string field and key). Every one of them must be refused with a 4xx
+ * and store nothing. (Slow-loris bodies need a socket, not a request: the test
+ * holds those open itself.)
  */
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
@@ -57,15 +59,38 @@ export function validBatch(): Record<string, unknown> {
   };
 }
 
+/**
+ * Personal data and secrets the corpus puts into every string field and key:
+ * none of them may reach the store's files or the collector's logs.
+ */
+export const HOSTILE_PII = [
+  "corpus.victim@example.org",
+  "203.0.113.77",
+  "2001:db8:85a3::8a2e:370:7334",
+  "https://intranet.victim-corp.example/users/4711?session=abc",
+  "db01.victim-corp.internal",
+  "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ2aWN0aW0ifQ.c2lnbmF0dXJlLXZpY3RpbQ",
+  "Bearer vctm_9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+  "sk_live_51HvIctimSecretKey0123456789",
+  "+4915112345678",
+  "better-auth.session_token=victimSessionToken123456",
+  "password=Hunter2-victim-passw0rd",
+  "4111 1111 1111 1111",
+];
+
 /** Every path to a leaf of the value, as key lists. */
-function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+export function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => leafPaths(v, [...prefix, i]));
   if (value && typeof value === "object")
     return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
   return [prefix];
 }
 
-function setAt(root: Record<string, unknown>, path: (string | number)[], value: unknown): Record<string, unknown> {
+export function setAt(
+  root: Record<string, unknown>,
+  path: (string | number)[],
+  value: unknown,
+): Record<string, unknown> {
   const copy = structuredClone(root);
   let node = copy as Record<string | number, unknown>;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
@@ -162,6 +187,41 @@ function* handWritten(): Generator<HostileRequest> {
   };
 }
 
+/** `value` in every string of the batch (ids, enums and versions too), as a key beside each object's own, and as an additionalData key. */
+function everywhere(value: string): Record<string, unknown> {
+  const fill = (node: unknown): unknown => {
+    if (typeof node === "string") return value;
+    if (Array.isArray(node)) return node.map(fill);
+    if (node && typeof node === "object")
+      return { ...Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fill(v)])), [value]: value };
+    return node;
+  };
+  const batch = fill(validBatch()) as Record<string, unknown>;
+  return { ...batch, v: 1, additionalData: { ...(batch.additionalData as object), [value]: value } };
+}
+
+/** Personal data and secrets in every string field and key, plain and gzip-encoded. */
+function* personalData(): Generator<HostileRequest> {
+  for (const value of HOSTILE_PII) {
+    const body = JSON.stringify(everywhere(value));
+    yield { name: `PII in every string field: ${value}`, body, headers: JSON_HEADERS };
+    yield {
+      name: `PII in every string field, gzip: ${value}`,
+      body: gzipSync(body),
+      headers: { ...JSON_HEADERS, "content-encoding": "gzip" },
+    };
+    // an error that names its path must not carry the keys on the way there into a log
+    yield {
+      name: `forbidden key below a PII key: ${value}`,
+      body: JSON.stringify({
+        ...validBatch(),
+        context: { [value]: { constructor: { prototype: { polluted: value } } } },
+      }),
+      headers: JSON_HEADERS,
+    };
+  }
+}
+
 /**
  * Random wrong values (fast-check, fixed seed) put at random leaves of a valid
  * batch, random JSON documents as whole bodies, and unknown event types.
@@ -205,9 +265,9 @@ function* randomised(count: number): Generator<HostileRequest> {
   }
 }
 
-/** At least `minimum` requests: the hand-written cases, every field with every wrong type, then random ones. */
+/** At least `minimum` requests: the hand-written cases, personal data everywhere, every field with every wrong type, then random ones. */
 export function hostileCorpus(minimum: number): HostileRequest[] {
-  const corpus = [...handWritten(), ...generated()];
+  const corpus = [...handWritten(), ...personalData(), ...generated()];
   corpus.push(...randomised(Math.max(0, minimum - corpus.length)));
   return corpus;
 }

@@ -13,16 +13,24 @@ export interface FaultProxy {
   fault: Fault;
   /** Requests seen per fault mode. */
   seen: Record<Fault, number>;
+  /** Every request, in order: the fault it met and when its body had arrived (Date.now()). */
+  log: { fault: Fault; at: number }[];
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(options: { target: string; slowMs?: number }): Promise<FaultProxy> {
+export async function startFaultProxy(options: {
+  target: string;
+  slowMs?: number;
+  /** Seconds the 429s' Retry-After asks for. @default 1 */
+  retryAfterS?: number;
+}): Promise<FaultProxy> {
   const target = new URL(options.target);
   const sockets = new Set<Socket>();
   const proxy: FaultProxy = {
     url: "",
     fault: "none",
     seen: { none: 0, slow: 0, error: 0, throttle: 0, reset: 0 },
+    log: [],
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
@@ -46,6 +54,7 @@ export async function startFaultProxy(options: { target: string; slowMs?: number
     req.on("end", () => {
       const fault = proxy.fault;
       proxy.seen[fault]++;
+      proxy.log.push({ fault, at: Date.now() });
       const body = Buffer.concat(chunks);
       switch (fault) {
         case "none":
@@ -56,7 +65,7 @@ export async function startFaultProxy(options: { target: string; slowMs?: number
           res.writeHead(500, { "content-type": "application/json" });
           return res.end('{"error":{"code":"internal","message":"injected"}}');
         case "throttle":
-          res.writeHead(429, { "content-type": "application/json", "retry-after": "1" });
+          res.writeHead(429, { "content-type": "application/json", "retry-after": String(options.retryAfterS ?? 1) });
           return res.end('{"error":{"code":"rate_limited","message":"injected"}}');
         case "reset":
           return req.socket.destroy();

@@ -12,8 +12,18 @@ export async function overview(
 export interface StoredRow {
   id: string;
   type: EventType;
+  /** When the record's flush window began, Unix milliseconds. */
+  ts: number;
   count: number;
   props: Record<string, unknown>;
+}
+
+/** One counter of the collector's /metrics (loopback, so no token is needed); 0 when absent. */
+export async function metric(collectorUrl: string, name: string): Promise<number> {
+  const res = await fetch(`${collectorUrl}/metrics`);
+  if (res.status !== 200) throw new Error(`metrics answered ${res.status}: ${await res.text()}`);
+  const line = new RegExp(`^${name} (\\S+)$`, "m").exec(await res.text());
+  return line ? Number(line[1]) : 0;
 }
 
 export async function recent(collectorUrl: string, limit = 1000): Promise<StoredRow[]> {

@@ -24,31 +24,43 @@ export interface TrafficResult {
   /** Requests whose status was not the one Better Auth gives without telemetry. */
   wrongStatus: string[];
   latenciesMs: number[];
+  /** Requests per step, as "METHOD /path". */
+  perStep: Record<string, number>;
 }
+
+/**
+ * Numbers the requests of every call in this process, for their client addresses: Better
+ * Auth's rate limiter counts per address, and a phase that reused the previous phase's
+ * addresses would meet 429s of the test's own making.
+ */
+let sent = 0;
 
 export async function steadyTraffic(options: {
   base: string;
   until: () => boolean;
   concurrency?: number;
 }): Promise<TrafficResult> {
-  const result: TrafficResult = { requests: 0, wrongStatus: [], latenciesMs: [] };
+  const result: TrafficResult = { requests: 0, wrongStatus: [], latenciesMs: [], perStep: {} };
   let n = 0;
   const worker = async () => {
     while (!options.until()) {
       const i = n++;
+      const address = sent++;
       const step = STEPS[i % STEPS.length]!;
       const started = performance.now();
       const res = await fetch(`${options.base}${step.path}`, {
         method: step.method,
         headers: {
           "content-type": "application/json",
-          "x-forwarded-for": `198.18.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`,
+          "x-forwarded-for": `198.18.${Math.floor(address / 250) % 250}.${(address % 250) + 1}`,
         },
         body: step.body === undefined ? undefined : JSON.stringify(step.body),
       });
       await res.arrayBuffer();
       result.latenciesMs.push(performance.now() - started);
       result.requests++;
+      const name = `${step.method} ${step.path}`;
+      result.perStep[name] = (result.perStep[name] ?? 0) + 1;
       if (res.status !== step.status) result.wrongStatus.push(`${step.method} ${step.path} → ${res.status}`);
     }
   };
