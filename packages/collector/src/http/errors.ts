@@ -90,12 +90,22 @@ export function errorBody(error: CollectorError): ErrorBody {
   return { error: { code: error.code, message, path: error.path } };
 }
 
-/** Formats a property path as `events[3].props.count`. */
+/** A key that can only be a field name; any other key is the client's data and is not echoed. */
+const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
+
+/**
+ * Formats a property path as `events[3].props.count`. A key that is not a
+ * plain field name (`jane@example.com` under additionalData, say) is shown as
+ * `?`: an error body never repeats what the client sent, even to the client.
+ */
 export function formatPath(segments: readonly PropertyKey[]): string {
   let out = "";
   for (const s of segments) {
     if (typeof s === "number") out += `[${s}]`;
-    else out += out ? `.${String(s)}` : String(s);
+    else {
+      const key = typeof s === "string" && FIELD_NAME.test(s) ? s : "?";
+      out += out ? `.${key}` : key;
+    }
   }
   return out;
 }

@@ -139,6 +139,11 @@ describe("decodeJsonBody", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("names the path without repeating keys that are the client's data", async () => {
+    const error = await refusal(decode('{"additionalData":{"jane.doe@example.com":{"constructor":1}}}'));
+    expect(error).toMatchObject({ code: "forbidden_key", path: "additionalData.?.constructor" });
+  });
+
   it("lets those words through as values", async () => {
     expect(await decode('{"type":"constructor","v":"__proto__"}')).toEqual({ type: "constructor", v: "__proto__" });
   });
