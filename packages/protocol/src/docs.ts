@@ -99,6 +99,10 @@ One residue a pattern cannot rule out: an upper-case error code or a class name 
 
 The installation id is a random UUID (version 4) generated on first use, kept in \`$XDG_CONFIG_HOME/better-auth-telemetry/installation-id\` (or \`~/.config/…\`), never derived from the machine, the app, or its domain. Where there is no writable filesystem, a random id lives for the process only and batches say so (\`idKind: "ephemeral"\`).
 
+## The request itself
+
+A batch is one HTTPS \`POST\` to the endpoint (plain \`http://\` only to localhost, 127.0.0.0/8 and [::1]). On Node the client sets only \`content-type: application/json\`, \`content-length\` and, when the body is gzipped, \`content-encoding: gzip\`, beside the \`host\` and \`connection\` headers Node adds; no cookie, no authorization, no user agent. On Bun, Deno and workers the runtime's \`fetch\` adds its own defaults (a user agent naming the runtime, which the batch already names). \`forget()\` sends a \`DELETE\` with no body to the endpoint's URL with \`/v1/events\` replaced by \`/v1/installations/<installation id>\`. The collector stores none of the headers and never the sender's address.
+
 ## The batch
 
 ${table(ENVELOPE)}
