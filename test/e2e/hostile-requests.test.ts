@@ -7,10 +7,10 @@
  * memory stays bounded.
  */
 import { Agent, request as httpRequest } from "node:http";
-import { connect } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { type ChildCollector, spawnCollector } from "../../packages/collector/test/support/collector.js";
 import { tempDir } from "../../packages/collector/test/support/temp.js";
+import { trickle } from "../../packages/collector/test/support/trickle.js";
 import { HOSTILE_PII, type HostileRequest, hostileCorpus } from "./support/corpus.js";
 import { overview } from "./support/stored.js";
 import { sweep } from "./support/sweep.js";
@@ -58,33 +58,13 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** How long the test lets a slow-loris connection live before it gives up on the collector. */
 const LORIS_LIMIT_MS = 45_000;
 
-/**
- * A slow-loris request: headers, then a body that promises 100,000 bytes and
- * trickles one byte a second, forever. Resolves with what the server answered
- * and when, once the connection closes (the test closes it at LORIS_LIMIT_MS).
- */
-function slowLoris(port: number): Promise<{ text: string; afterMs: number }> {
-  const started = Date.now();
-  const socket = connect(port, "127.0.0.1");
-  let text = "";
-  socket.setEncoding("utf8");
-  socket.on("data", (chunk: string) => {
-    text += chunk;
-  });
-  socket.on("error", () => {});
-  socket.write(
+/** A slow-loris request: headers, then a body that promises 100,000 bytes and trickles one byte a second. */
+const slowLoris = (url: string) =>
+  trickle(
+    url,
     'POST /v1/events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"v":1,',
+    { limitMs: LORIS_LIMIT_MS },
   );
-  const drip = setInterval(() => socket.writable && socket.write(" "), 1000);
-  const limit = setTimeout(() => socket.destroy(), LORIS_LIMIT_MS);
-  return new Promise((resolve) =>
-    socket.on("close", () => {
-      clearInterval(drip);
-      clearTimeout(limit);
-      resolve({ text, afterMs: Date.now() - started });
-    }),
-  );
-}
 
 describe("hostile requests", () => {
   it("are each refused with a clear 4xx, store nothing, and leave the process healthy", async () => {
@@ -107,7 +87,7 @@ describe("hostile requests", () => {
     expect(corpus.length).toBeGreaterThanOrEqual(10_000);
 
     // slow-loris: bodies that never finish, trickling in while the corpus runs
-    const lorises = Array.from({ length: 20 }, () => slowLoris(Number(new URL(url).port)));
+    const lorises = Array.from({ length: 20 }, () => slowLoris(url));
 
     const before = await rss(url);
     // memory is sampled throughout, so a peak that is freed again before the end still counts

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { HEADERS_TIMEOUT_MS } from "../src/http/connection.js";
 import { startTestCollector, type TestCollector } from "./support/collector.js";
 import { request } from "./support/http.js";
+import { trickle } from "./support/trickle.js";
 
 let collector: TestCollector | undefined;
 afterEach(async () => {
@@ -11,33 +12,14 @@ afterEach(async () => {
   collector = undefined;
 });
 
-/** Writes `head`, then one more byte a second; resolves with what the server said and when it closed. */
-function trickle(url: string, head: string): Promise<{ text: string; afterMs: number }> {
-  const started = Date.now();
-  const socket = connect(Number(new URL(url).port), "127.0.0.1");
-  let text = "";
-  socket.setEncoding("utf8");
-  socket.on("data", (chunk: string) => {
-    text += chunk;
-  });
-  socket.on("error", () => {});
-  socket.write(head);
-  const drip = setInterval(() => socket.writable && socket.write("x"), 1000);
-  const limit = setTimeout(() => socket.destroy(), HEADERS_TIMEOUT_MS + 10_000);
-  return new Promise((resolve) =>
-    socket.on("close", () => {
-      clearInterval(drip);
-      clearTimeout(limit);
-      resolve({ text, afterMs: Date.now() - started });
-    }),
-  );
-}
-
 describe("connections", () => {
   it("cuts off headers that trickle in, with a 408 in the collector's error format, and keeps serving", async () => {
     collector = await startTestCollector();
     const [loris] = await Promise.all([
-      trickle(collector.url, "POST /v1/events HTTP/1.1\r\nhost: x\r\nx-slow: "),
+      trickle(collector.url, "POST /v1/events HTTP/1.1\r\nhost: x\r\nx-slow: ", {
+        drip: "x",
+        limitMs: HEADERS_TIMEOUT_MS + 10_000,
+      }),
       // other clients are served meanwhile
       new Promise((r) => setTimeout(r, 2000)).then(async () =>
         expect((await request(`${collector!.url}/healthz`)).status).toBe(200),
