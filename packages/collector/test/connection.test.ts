@@ -33,6 +33,9 @@ describe("connections", () => {
       error: { code: "request_timeout", message: "the request did not arrive in time", path: null },
     });
     expect((await request(`${collector.url}/healthz`)).status).toBe(200);
+    // counted like every other refusal
+    const metrics = await request(`${collector.url}/metrics`);
+    expect(metrics.text).toMatch(/collector_rejections_total\{code="request_timeout"\} 1/);
   }, 30_000);
 
   it("answers a request that is not HTTP with 400 in the collector's error format", async () => {
@@ -43,6 +46,7 @@ describe("connections", () => {
     socket.on("data", (chunk: string) => {
       text += chunk;
     });
+    socket.on("error", () => {});
     socket.write("HELLO THERE\r\n\r\n");
     await new Promise((r) => socket.on("close", r));
     expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);

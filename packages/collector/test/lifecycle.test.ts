@@ -2,41 +2,43 @@
  * The collector as a process: the CLI, what it logs, SIGTERM draining, kill -9
  * under load, and TLS. Each test spawns `better-auth-telemetry-collector serve`.
  */
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { HEADERS_TIMEOUT_MS } from "../src/http/connection.js";
 import { manyEvents, wireBatch } from "./support/batches.js";
 import { type ChildCollector, spawnCollector } from "./support/collector.js";
 import { post, request } from "./support/http.js";
 import { tempDir } from "./support/temp.js";
+import { trickle } from "./support/trickle.js";
 
 let dir: ReturnType<typeof tempDir>;
-let running: ChildCollector[] = [];
+/** Every process a test started, from the moment it exists: one still starting when a test fails is killed too. */
+let spawned: ChildProcess[] = [];
 beforeEach(() => {
   dir = tempDir();
 });
 afterEach(async () => {
-  for (const c of running) {
-    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
-    await c.exited;
+  for (const child of spawned) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const gone = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await gone;
   }
-  running = [];
+  spawned = [];
   dir.remove();
 });
 
-async function serve(
+function serve(
   args: string[],
   env: Record<string, string | undefined> = {},
   options: { fileSizeLimitKiB?: number } = {},
 ): Promise<ChildCollector> {
-  const collector = await spawnCollector(
-    ["serve", "--port=0", "--rate-limit-ip=off", "--rate-limit-installation=off", ...args],
-    env,
-    options,
-  );
-  running.push(collector);
-  return collector;
+  return spawnCollector(["serve", "--port=0", "--rate-limit-ip=off", "--rate-limit-installation=off", ...args], env, {
+    ...options,
+    onSpawn: (child) => spawned.push(child),
+  });
 }
 
 /** Ids of all stored events, read from the file directly. */
@@ -156,7 +158,7 @@ describe("better-auth-telemetry-collector serve", () => {
       collector.child.kill("SIGTERM");
       expect(await collector.exited).toBe(0);
     }
-  });
+  }, 120_000);
 
   it("drains on SIGTERM: in-flight batches are committed and answered, then it exits 0", async () => {
     const db = dir.file("drain.duckdb");
@@ -242,39 +244,49 @@ describe("better-auth-telemetry-collector serve", () => {
     expect(stored.size).toBe(acked.length);
   });
 
-  it.skipIf(!hasOpenssl())("serves HTTPS with --tls-cert and --tls-key", async () => {
-    const cert = dir.file("cert.pem");
-    const key = dir.file("key.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
-    const collector = await serve([`--db=${dir.file("tls.duckdb")}`], {
-      COLLECTOR_TLS_CERT: cert,
-      COLLECTOR_TLS_KEY: key,
-    });
-    expect(collector.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const { readFileSync } = await import("node:fs");
-    const reply = await post(`${collector.url}/v1/events`, wireBatch(), { tls: { ca: readFileSync(cert) } });
-    expect(reply.status).toBe(200);
-  });
+  it.skipIf(!hasOpenssl())(
+    "serves HTTPS with --tls-cert and --tls-key",
+    async () => {
+      const cert = dir.file("cert.pem");
+      const key = dir.file("key.pem");
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-keyout",
+          key,
+          "-out",
+          cert,
+          "-days",
+          "1",
+          "-subj",
+          "/CN=localhost",
+          "-addext",
+          "subjectAltName=IP:127.0.0.1",
+        ],
+        { stdio: "ignore" },
+      );
+      const collector = await serve([`--db=${dir.file("tls.duckdb")}`], {
+        COLLECTOR_TLS_CERT: cert,
+        COLLECTOR_TLS_KEY: key,
+      });
+      expect(collector.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const { readFileSync } = await import("node:fs");
+      const reply = await post(`${collector.url}/v1/events`, wireBatch(), { tls: { ca: readFileSync(cert) } });
+      expect(reply.status).toBe(200);
+      // Fastify's own log line names the scheme too
+      expect(collector.output()).toMatch(/Server listening at https:\/\/127\.0\.0\.1:/);
+
+      // a connection that never starts its TLS handshake is closed at the headers timeout, not Node's 120 s
+      const silent = await trickle(collector.url, "", { drip: "", limitMs: HEADERS_TIMEOUT_MS + 15_000 });
+      expect(silent.afterMs).toBeLessThan(HEADERS_TIMEOUT_MS + 5_000);
+    },
+    60_000,
+  );
 });
 
 function hasOpenssl(): boolean {

@@ -9,7 +9,7 @@ import { dashboardPlugin } from "../dashboard/dashboard-plugin.js";
 import { decodeJsonBody } from "../ingest/decode.js";
 import { type CollectorMetrics, createMetrics } from "../metrics.js";
 import type { EventStore } from "../store/event-store.js";
-import { clientErrorHandler, serverFactory } from "./connection.js";
+import { applyTimeouts, clientErrorHandler, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from "./connection.js";
 import { installErrorHandling } from "./error-handler.js";
 import { CollectorError } from "./errors.js";
 import { hideRawEvents, type PublicMode } from "./public-mode.js";
@@ -75,10 +75,12 @@ export async function buildApp(options: AppOptions): Promise<CollectorApp> {
     bodyLimit: limits.maxBodyBytes,
     // our onRequest hook answers during shutdown, in our error format and with Retry-After
     return503OnClosing: false,
-    // slow-loris requests are cut off in bounded time, and told so in our error format
-    serverFactory: serverFactory(options.https),
-    clientErrorHandler,
+    // slow-loris requests are cut off in bounded time (with applyTimeouts below), and told so in our error format
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    ...(options.https ? { https: { ...options.https, handshakeTimeout: HEADERS_TIMEOUT_MS } } : {}),
+    clientErrorHandler: clientErrorHandler(metrics),
   }) as unknown as FastifyInstance;
+  applyTimeouts(app.server);
 
   const services = createServices({
     store: options.store,

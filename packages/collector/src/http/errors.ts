@@ -96,7 +96,7 @@ const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
 /**
  * Formats a property path as `events[3].props.count`. A key that is not a
  * plain field name (`jane@example.com` under additionalData, say) is shown as
- * `?`: an error body never repeats what the client sent, even to the client.
+ * `?`, so an error body does not repeat free-form data back, even to its sender.
  */
 export function formatPath(segments: readonly PropertyKey[]): string {
   let out = "";

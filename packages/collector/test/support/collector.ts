@@ -54,7 +54,11 @@ export interface ChildCollector {
 export function spawnCollector(
   args: string[],
   env: Record<string, string | undefined> = {},
-  options: { fileSizeLimitKiB?: number } = {},
+  options: {
+    fileSizeLimitKiB?: number;
+    /** Called with the process as soon as it exists, before it listens: whoever must clean up can hold it from the start. */
+    onSpawn?: (child: ChildProcess) => void;
+  } = {},
 ): Promise<ChildCollector> {
   const node = [
     process.execPath,
@@ -74,6 +78,7 @@ export function spawnCollector(
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  options.onSpawn?.(child);
   let output = "";
   child.stdout!.on("data", (c: Buffer) => {
     output += c.toString();
