@@ -11,9 +11,10 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * for every route the app does not define. Mixed case, digits-only segments and
  * query strings cannot match, so a concrete id or a search cannot travel in a route.
  * No literal segment holds 20 letters and digits unbroken: that is an id or a
- * token (hex, base32), not a word; Better Auth's longest route word has 12.
+ * token (hex, base32), not a word; Better Auth's longest route word
+ * ("authentication") has 14. Placeholders may hold `_` (`:client_id`).
  */
-export const ROUTE = /^(\*|\/|(\/(:[a-zA-Z][a-zA-Z0-9]{0,31}|(?![^/]*[a-z0-9]{20})\.?[a-z][a-z0-9._-]{0,47}))+)$/;
+export const ROUTE = /^(\*|\/|(\/(:[a-zA-Z][a-zA-Z0-9_]{0,31}|(?![^/]*[a-z0-9]{20})\.?[a-z][a-z0-9._-]{0,47}))+)$/;
 
 /**
  * An error code in Better Auth's style: INVALID_EMAIL_OR_PASSWORD. Words of at

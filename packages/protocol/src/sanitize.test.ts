@@ -151,12 +151,17 @@ describe("isReportableRoute", () => {
     "/phone-number/request-password-reset",
     "/siwe/get-nonce",
     "/jwks",
+    "/.well-known/jwks.json",
+    "/admin/oauth2/resources/:identifier/clients/:client_id",
+    "/admin/stop-impersonating",
   ])("lets the route template %s travel", (route) => {
     expect(isReportableRoute(route)).toBe(true);
   });
 
   it.each([
     ["/acme.io", "a domain"],
+    ["/acme.json.io", "a domain that ends like a file"],
+    ["/files/4f3a9c2e81d7b6a5.json", "a token named like a file"],
     ["/callback/login.example.com", "a domain"],
     ["/user/abcdef01-2345-6789-abcd-ef01234abcde", "a lower-case UUID"],
     ["/reset-password/a9f8e7d6c5b4a3928f1706f5e4d3c2b1a0", "a hex token"],

@@ -37,11 +37,14 @@ function checkString(field: StringField, value: unknown): string | undefined {
 /** Whether a route may travel as it is: its pattern, then each segment through the detectors. */
 export const isReportableRoute = (route: string): boolean => checkString(ROUTE_FIELD, route) === undefined;
 
+/** A file a route may name (`/.well-known/jwks.json`): its name is screened, its extension is not a top-level domain. */
+const FILE_NAME = /^([a-z][a-z0-9-]*)\.(json|xml|txt)$/;
+
 /** A route's literal segments through the detectors: `/acme.io` and `/user/<uuid>` match ROUTE but may not travel. */
 function screenSegments(route: string): string | undefined {
   for (const segment of route.split("/")) {
     if (segment === "" || segment.startsWith(":")) continue;
-    const found = detectPersonalData(segment);
+    const found = detectPersonalData(FILE_NAME.exec(segment)?.[1] ?? segment);
     if (found) return `a segment looks like ${found}`;
   }
   return undefined;
