@@ -69,21 +69,29 @@ describe("npm run demo", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     while (!/\d+s {2}requests [1-9]/.test(output)) await new Promise((r) => setTimeout(r, 100));
 
-    // the dashboard at the URL the demo printed fills in: all three installations, and the
-    // routes their traffic went through (the apps flush every 2 s)
-    const dashboard = /dashboard {3}(http:\/\/\S+)/.exec(output)?.[1];
-    expect(dashboard, output).toBe(`http://127.0.0.1:${port}/`);
-    let page = "";
-    for (let waited = 0; waited < 30_000; waited += 500) {
-      const res = await fetch(dashboard!);
-      expect(res.status).toBe(200);
-      page = await res.text();
-      if (/data-stat="installations\.active"[^>]*>3</.test(page) && page.includes("<code>/sign-in/email</code>")) break;
-      await new Promise((r) => setTimeout(r, 500));
+    try {
+      // the dashboard at the URL the demo printed fills in: all three installations, and the
+      // routes their traffic went through (the apps flush every 2 s)
+      const dashboard = /dashboard {3}(http:\/\/\S+)/.exec(output)?.[1];
+      expect(dashboard, output).toBe(`http://127.0.0.1:${port}/`);
+      let page = "";
+      for (let waited = 0; waited < 30_000; waited += 500) {
+        const res = await fetch(dashboard!);
+        expect(res.status).toBe(200);
+        page = await res.text();
+        if (/data-stat="installations\.active"[^>]*>3</.test(page) && page.includes("<code>/sign-in/email</code>"))
+          break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(page).toMatch(/data-stat="installations\.active"[^>]*>3</);
+      for (const route of ["/sign-up/email", "/sign-in/email", "/get-session"])
+        expect(page).toContain(`<code>${route}</code>`);
+    } catch (error) {
+      // the demo runs until told to stop: a failed check must not leave it and its traffic running
+      // (Ctrl-C, so that it stops the processes it started too)
+      child.kill("SIGINT");
+      throw error;
     }
-    expect(page).toMatch(/data-stat="installations\.active"[^>]*>3</);
-    for (const route of ["/sign-up/email", "/sign-in/email", "/get-session"])
-      expect(page).toContain(`<code>${route}</code>`);
 
     const interruptedAt = Date.now();
     child.kill("SIGINT");

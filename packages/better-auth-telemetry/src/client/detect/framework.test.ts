@@ -1,12 +1,18 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { detectFramework } from "./framework.js";
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 /** An app folder with this package.json and these installed packages (name → version). */
 function app(pkg: object | string | undefined, installed: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "bat-framework-"));
+  made.push(dir);
   if (pkg !== undefined) writeFileSync(join(dir, "package.json"), typeof pkg === "string" ? pkg : JSON.stringify(pkg));
   for (const [name, version] of Object.entries(installed)) {
     mkdirSync(join(dir, "node_modules", name), { recursive: true });

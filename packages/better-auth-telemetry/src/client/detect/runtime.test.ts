@@ -1,13 +1,12 @@
-import { detectProvider } from "std-env";
 import { describe, expect, it } from "vitest";
 import { createEnvReader } from "../env.js";
 import { detectEnvironment, detectRuntime } from "./runtime.js";
 
 // Every variable the decision reads, unset unless a case sets it: the runner's own VITEST must not leak in.
 const CLEAN = { NODE_ENV: undefined, CI: undefined, VITEST: undefined, JEST_WORKER_ID: undefined };
-const environmentOf = (vars: Record<string, string>) => detectEnvironment(createEnvReader({ ...CLEAN, ...vars }));
-// std-env also recognises CI providers by their own variables (GITHUB_ACTIONS…), read from the real environment
-const onCi = detectProvider().ci;
+// std-env also recognises CI providers by their own variables (GITHUB_ACTIONS…): decided here, not by the host running the tests
+const environmentOf = (vars: Record<string, string>, onCiProvider = false) =>
+  detectEnvironment(createEnvReader({ ...CLEAN, ...vars }), () => onCiProvider);
 
 describe("detectEnvironment", () => {
   it.each([
@@ -19,7 +18,7 @@ describe("detectEnvironment", () => {
     expect(environmentOf(vars)).toBe(expected);
   });
 
-  it.skipIf(onCi).each([
+  it.each([
     [{ NODE_ENV: "test" }, "test"],
     [{ VITEST: "true" }, "test"],
     [{ JEST_WORKER_ID: "1" }, "test"],
@@ -28,6 +27,12 @@ describe("detectEnvironment", () => {
     [{}, "development"],
   ])("%j → %s (outside CI)", (vars, expected) => {
     expect(environmentOf(vars)).toBe(expected);
+  });
+
+  it("reads a CI provider's own variables as ci, below production", () => {
+    expect(environmentOf({}, true)).toBe("ci");
+    expect(environmentOf({ NODE_ENV: "test" }, true)).toBe("ci");
+    expect(environmentOf({ NODE_ENV: "production" }, true)).toBe("production");
   });
 });
 

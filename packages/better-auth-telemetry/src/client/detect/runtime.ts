@@ -24,10 +24,17 @@ const VERSION_OF: Record<string, () => string | undefined> = {
 
 const TEST_VARIABLES = ["VITEST", "JEST_WORKER_ID"];
 
-export function detectEnvironment(env: EnvReader): RuntimeContext["environment"] {
+/**
+ * `onCiProvider`: std-env's answer from the CI provider's own variables (GITHUB_ACTIONS…),
+ * which it reads from the real environment; a parameter so that tests can decide it.
+ */
+export function detectEnvironment(
+  env: EnvReader,
+  onCiProvider: () => boolean = () => Boolean(detectProvider().ci),
+): RuntimeContext["environment"] {
   if (env("NODE_ENV") === "production") return "production";
   const ci = env("CI");
-  if ((ci && ci !== "false" && ci !== "0") || detectProvider().ci) return "ci";
+  if ((ci && ci !== "false" && ci !== "0") || onCiProvider()) return "ci";
   if (env("NODE_ENV") === "test" || TEST_VARIABLES.some((v) => env(v))) return "test";
   return "development";
 }
