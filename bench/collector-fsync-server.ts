@@ -16,6 +16,8 @@ const path = process.argv[2];
 if (!path) throw new Error("usage: collector-fsync-server.ts <file>");
 const file = await open(path, "a");
 
+const NEWLINE = Buffer.from("\n");
+
 interface Waiting {
   body: Buffer;
   answer: () => void;
@@ -41,16 +43,20 @@ const server = http.createServer((req, res) => {
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
   req.on("end", () => {
     const body = Buffer.concat(chunks);
-    let batch: { events: unknown[] };
+    let events: unknown;
     try {
-      batch = JSON.parse(body.toString("utf8")) as { events: unknown[] };
+      events = (JSON.parse(body.toString("utf8")) as { events?: unknown }).events;
     } catch {
+      events = undefined;
+    }
+    if (!Array.isArray(events)) {
       res.writeHead(400, { "content-type": "application/json" }).end('{"error":{"code":"invalid_json"}}');
       return;
     }
-    const reply = JSON.stringify({ accepted: batch.events.length, duplicates: 0, dropped: 0 });
+    const reply = JSON.stringify({ accepted: events.length, duplicates: 0, dropped: 0 });
     waiting.push({
-      body,
+      // one body per line: the file is NDJSON
+      body: Buffer.concat([body, NEWLINE]),
       answer: () => {
         res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(reply) });
         res.end(reply);
