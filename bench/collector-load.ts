@@ -34,14 +34,20 @@ const EVENT_TEMPLATES = [
   `"type":"error","ts":TS,"props":{"type":"APIError","code":"INVALID_EMAIL_OR_PASSWORD","status":401,"route":"/sign-in/email","count":1}}`,
 ];
 
-/** Builds unique UUIDv7-shaped ids: the time, a per-run random part, and a counter. */
+/**
+ * Builds unique UUIDv7-shaped ids: the time, 40 random bits per maker, and a
+ * 32-bit counter. Every connection has its own maker, all starting together,
+ * so the random part must keep makers apart: with the 16 bits it once had,
+ * two of 256 connections shared it in about 4 runs of 10, their ids collided
+ * in the same millisecond, and the collector rightly stored those once.
+ */
 function idMaker(): () => string {
-  const run = randomBytes(2).toString("hex");
+  const run = randomBytes(5).toString("hex");
   let counter = 0;
   return () => {
     const ms = Date.now().toString(16).padStart(12, "0");
-    counter++;
-    return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${run.slice(0, 3)}-8${run.slice(3, 4)}${(counter >>> 24).toString(16).padStart(2, "0")}-${(counter & 0xffffff).toString(16).padStart(12, "0")}`;
+    counter = (counter + 1) >>> 0;
+    return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${run.slice(0, 3)}-8${run.slice(3, 6)}-${run.slice(6, 10)}${counter.toString(16).padStart(8, "0")}`;
   };
 }
 
