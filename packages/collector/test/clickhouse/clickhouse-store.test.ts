@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ClickHouseEventStore } from "../../src/store/clickhouse/clickhouse-store.js";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/clickhouse/schema.js";
 import { ingestBatch } from "../support/batches.js";
+import { expectRepeatsWithinOneCallStoredOnce } from "../support/store-contract.js";
 import { chdbSession } from "./support/chdb.js";
 
 const session = chdbSession();
@@ -94,14 +95,7 @@ describe("inserts", () => {
   it("store an id repeated within one call once, counting the repeat on its batch", async () => {
     const store = await session.openStore();
     try {
-      const batch = ingestBatch({ events: 3 });
-      const overlapping = { ...batch, events: [batch.events[0]!, ...ingestBatch({ events: 2 }).events] };
-      expect(await store.insert([batch, overlapping, batch])).toEqual([
-        { accepted: 3, duplicates: 0 },
-        { accepted: 2, duplicates: 1 },
-        { accepted: 0, duplicates: 3 },
-      ]);
-      expect((await store.overview({})).events.api_request).toBe(5 * 3);
+      await expectRepeatsWithinOneCallStoredOnce(store);
     } finally {
       await store.close();
     }

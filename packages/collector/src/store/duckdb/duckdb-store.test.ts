@@ -1,6 +1,7 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ingestBatch } from "../../../test/support/batches.js";
+import { expectRepeatsWithinOneCallStoredOnce } from "../../../test/support/store-contract.js";
 import { tempDir } from "../../../test/support/temp.js";
 import { DuckDBEventStore } from "./duckdb-store.js";
 
@@ -47,14 +48,7 @@ describe("DuckDBEventStore", () => {
   });
 
   it("stores an id repeated within one call once, counting the repeat on its batch", async () => {
-    const batch = ingestBatch({ events: 3 });
-    const overlapping = { ...batch, events: [batch.events[0]!, ...ingestBatch({ events: 2 }).events] };
-    expect(await store.insert([batch, overlapping, batch])).toEqual([
-      { accepted: 3, duplicates: 0 },
-      { accepted: 2, duplicates: 1 },
-      { accepted: 0, duplicates: 3 },
-    ]);
-    expect((await store.overview({})).events.api_request).toBe(5 * 3);
+    await expectRepeatsWithinOneCallStoredOnce(store);
   });
 
   it("commits overlapping inserts in call order, each seeing the ones before it", async () => {
