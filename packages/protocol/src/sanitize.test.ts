@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isReportableRoute, sanitizeAdditionalData, sanitizeEnvelope, sanitizeEvent } from "./sanitize.js";
+import {
+  isReportableRoute,
+  MAX_ROUTE_VERDICTS,
+  sanitizeAdditionalData,
+  sanitizeEnvelope,
+  sanitizeEvent,
+} from "./sanitize.js";
 
 const id = "01920000-0000-7000-8000-000000000000";
 
@@ -177,6 +183,19 @@ describe("isReportableRoute", () => {
     expect(isReportableRoute(`/x/${"a".repeat(19)}`)).toBe(true);
     expect(isReportableRoute(`/x/${"a".repeat(20)}`)).toBe(false);
     expect(isReportableRoute(`/x/${"a".repeat(10)}-${"b".repeat(10)}`)).toBe(true);
+  });
+
+  it("answers alike from memory, and past its memory of MAX_ROUTE_VERDICTS routes", () => {
+    expect(isReportableRoute("/acme.io")).toBe(false);
+    expect(isReportableRoute("/acme.io")).toBe(false);
+    for (let i = 0; i <= MAX_ROUTE_VERDICTS; i++) expect(isReportableRoute(`/route-${i}/sign-in`)).toBe(true);
+    // the memory is full: routes it has never seen are still checked, each time
+    for (let n = 0; n < 2; n++) {
+      expect(isReportableRoute("/user/abcdef01-2345-6789-abcd-ef01234abcde")).toBe(false);
+      expect(isReportableRoute("/callback/login.example.com")).toBe(false);
+      expect(isReportableRoute("/sign-in/social")).toBe(true);
+    }
+    expect(isReportableRoute("/acme.io")).toBe(false);
   });
 
   it("screens each segment on its own: words of two segments never read as one token", () => {
