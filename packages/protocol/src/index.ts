@@ -18,7 +18,8 @@ export { detectPersonalData } from "./detectors.js";
 export { ADDITIONAL_DATA, CONTEXT, ENVELOPE, EVENT_HEADER, LIMITS } from "./envelope.js";
 export { EVENT_PROPS } from "./events.js";
 export type { Field } from "./fields.js";
-export { ERROR_CODE, ERROR_TYPE, ROUTE, SEMVER, UUID } from "./patterns.js";
+// not ROUTE: a route may match it and still be refused by its screen; ask isReportableRoute
+export { ERROR_CODE, ERROR_TYPE, SEMVER, UUID } from "./patterns.js";
 export {
   type Drop,
   isEventType,
